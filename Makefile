@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvault top-level build. `make` builds the module, libkvault, kvaultctl and
+# the selftests; `make check` is the test suite (see README).
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+CACHE := $(TOP)/.cache
+KSFT_DIR := $(CACHE)/kselftest
+
+# The running kernel's build dir if it has one, else the newest Debian headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+KREL = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+KMOD_OUT = $(BUILD)/kmod/$(KREL)
+KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/kvault.h
+
+.PHONY: all module userspace selftests deps check check-unit demo \
+	dkms-install dkms-uninstall clean
+
+all: module userspace selftests
+
+# Kbuild writes its objects next to the sources, so build from a copy per
+# kernel: the tree stays clean and two kernels never share objects.
+module:
+	@test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
+	@mkdir -p $(KMOD_OUT)
+	@cp -u --parents $(KMOD_SRC) $(KMOD_OUT)/
+	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=1 modules
+	@echo "built $(KMOD_OUT)/kvault.ko"
+
+$(KSFT_DIR)/kselftest_harness.h:
+	@echo "the kselftest harness is not in $(KSFT_DIR); run 'make deps' first" >&2; exit 1
+
+userspace: $(KSFT_DIR)/kselftest_harness.h
+	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR)
+
+selftests: userspace
+	$(MAKE) -C selftests TOP=$(TOP) BUILD=$(BUILD)/selftests KSFT_DIR=$(KSFT_DIR) \
+		LIBKVAULT=$(BUILD)/userspace/lib
+
+deps:
+	scripts/install-deps.sh
+
+check: deps
+	scripts/check.sh
+
+check-unit: userspace
+	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) test
+
+demo: deps
+	scripts/demo.sh
+
+dkms-install:
+	scripts/dkms.sh install
+
+dkms-uninstall:
+	scripts/dkms.sh uninstall
+
+clean:
+	rm -rf $(BUILD)

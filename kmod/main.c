@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvault: a kernel key vault bound to the TPM's measured-boot state.
+ * Load and unload only; each interface lives in its own file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "kvault.h"
+
+static int __init kvault_init(void)
+{
+	int rc;
+
+	rc = kvault_chardev_init();
+	if (rc)
+		return rc;
+	rc = kvault_genl_init();
+	if (rc)
+		goto err_chardev;
+	pr_info("kvault %s loaded (ABI %u)\n", KVAULT_VERSION,
+		KVAULT_ABI_VERSION);
+	return 0;
+
+err_chardev:
+	kvault_chardev_exit();
+	return rc;
+}
+
+static void __exit kvault_exit(void)
+{
+	kvault_genl_exit();
+	kvault_chardev_exit();
+}
+
+module_init(kvault_init);
+module_exit(kvault_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kvault: TPM-bound kernel key vault");
+MODULE_AUTHOR("The kvault developers");
+MODULE_VERSION(KVAULT_VERSION);
