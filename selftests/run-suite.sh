@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest (started by scripts/check.sh through vm/run-guest.sh):
+# load kvault.ko, run this boot's selftests, unload. Each test binary's TAP
+# goes to $KVAULT_RESULTS/<test>.tap; load/unload results to suite.tap.
+#
+# usage: run-suite.sh tpm|notpm KVAULT_KO SELFTEST_DIR KVAULTCTL_DIR
+set -u
+mode=$1 ko=$2 bindir=$3 ctldir=$4
+out=${KVAULT_RESULTS:?KVAULT_RESULTS is not set}
+export PATH="$ctldir:$PATH" KVAULT_KO="$ko"
+
+case "$mode" in
+tpm) tests="status_test pcr_test ioctl_abi_test netlink_abi_test permissions_test cli_test load_test" ;;
+notpm) tests="notpm_test" ;;
+*) echo "unknown mode $mode" >&2; exit 2 ;;
+esac
+
+n=0
+suite() {	# suite ok|not-ok description
+	n=$((n + 1))
+	if [ "$1" = ok ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi >> "$out/suite.tap"
+}
+
+echo "TAP version 13" > "$out/suite.tap"
+if insmod "$ko"; then
+	suite ok "insmod kvault.ko"
+else
+	suite not-ok "insmod kvault.ko"
+	echo "1..$n" >> "$out/suite.tap"
+	exit 1
+fi
+
+for t in $tests; do
+	echo "== $t"
+	"$bindir/$t" > "$out/$t.tap" 2>&1
+	echo "== $t exited $?"
+	cat "$out/$t.tap"
+done
+
+if rmmod kvault; then
+	suite ok "rmmod kvault"
+else
+	suite not-ok "rmmod kvault"
+fi
+if [ ! -e /dev/kvault ] && [ ! -e /sys/class/kvault ]; then
+	suite ok "unload removed /dev/kvault and its class"
+else
+	suite not-ok "unload removed /dev/kvault and its class"
+fi
+echo "1..$n" >> "$out/suite.tap"
+echo done > "$out/suite-done"

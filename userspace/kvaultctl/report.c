@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kvault.h>
+
+#include "report.h"
+
+#define PFX	"kvaultctl: "
+
+const char *kvaultctl_device_path(void)
+{
+	const char *path = secure_getenv("KVAULT_DEVICE");
+
+	return path && *path ? path : "/dev/" KVAULT_DEVICE_NAME;
+}
+
+void kvaultctl_report_open_error(FILE *f, int err, bool netlink,
+				 const char *device)
+{
+	if (netlink) {
+		if (err == -ENOENT)
+			fprintf(f, PFX "kvault module is not loaded (generic netlink family '%s' not found). Load it with: modprobe kvault\n",
+				KVAULT_GENL_NAME);
+		else
+			fprintf(f, PFX "cannot open generic netlink family '%s': %s\n",
+				KVAULT_GENL_NAME, strerror(-err));
+		return;
+	}
+
+	switch (err) {
+	case -ENOENT:
+		fprintf(f, PFX "kvault module is not loaded (no %s). Load it with: modprobe kvault\n",
+			device);
+		break;
+	case -ENXIO:
+	case -ENODEV:
+		/* a device node left behind, with no driver */
+		fprintf(f, PFX "kvault module is not loaded (%s has no driver). Load it with: modprobe kvault\n",
+			device);
+		break;
+	case -EACCES:
+	case -EPERM:
+		fprintf(f, PFX "permission denied opening %s: run as root or as a member of the group set by kvault's 'group' module parameter\n",
+			device);
+		break;
+	default:
+		fprintf(f, PFX "cannot open %s: %s\n", device, strerror(-err));
+		break;
+	}
+}
+
+void kvaultctl_report_error(FILE *f, const char *what, int err,
+			    const char *errmsg, bool netlink, const char *hint)
+{
+	bool has_msg = errmsg && *errmsg;
+
+	switch (err) {
+	case -ENODEV:
+		fprintf(f, PFX "no TPM 2.0 device found%s%s\n",
+			has_msg ? ": " : "", has_msg ? errmsg : "");
+		return;
+	case -EPERM:
+	case -EACCES:
+		if (netlink) {
+			fprintf(f, PFX "%s: permission denied: kvault's netlink commands need CAP_SYS_ADMIN%s%s\n",
+				what, has_msg ? ": " : "", has_msg ? errmsg : "");
+			return;
+		}
+		break;
+	case -EPROTO:
+		fprintf(f, PFX "%s: malformed reply from the kernel (do kvaultctl and the kvault module match?)\n",
+			what);
+		return;
+	case -ENOTTY:
+		fprintf(f, PFX "%s: %s: is %s the kvault device?\n", what,
+			strerror(-err), kvaultctl_device_path());
+		return;
+	default:
+		break;
+	}
+	fprintf(f, PFX "%s: %s", what, strerror(-err));
+	if (has_msg)
+		fprintf(f, ": %s", errmsg);
+	else if (err == -EINVAL && hint)
+		fprintf(f, " (%s)", hint);
+	fputc('\n', f);
+}

@@ -1,0 +1,1246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host unit tests of kvaultctl and the pure parts of libkvault: PCR
+ * selections, bank names, argument parsing, the JSON writer, the output
+ * formatters, the error messages, and the kvaultctl binary end to end on a
+ * host without kvault.ko.
+ *
+ * The binary under test is $KVAULTCTL, else the path compiled in.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+
+#include "kselftest_harness.h"
+
+#include "args.h"
+#include "format.h"
+#include "json.h"
+#include "libkvault.h"
+#include "pcrsel.h"
+#include "report.h"
+
+#ifndef KVAULTCTL_PATH
+#define KVAULTCTL_PATH "kvaultctl"
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+#define BIT(n)		(1U << (n))
+
+/* ------------------------------------------------------------------ */
+/* PCR selections                                                     */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *in;
+	uint32_t mask;
+} pcrsel_valid[] = {
+	{ "0",			BIT(0) },
+	{ "23",			BIT(23) },
+	{ "7",			BIT(7) },
+	{ "0,2,7",		BIT(0) | BIT(2) | BIT(7) },
+	{ "0-7",		0xff },
+	{ "0-3,16,23",		0xf | BIT(16) | BIT(23) },
+	{ "0-23",		KVAULT_PCR_MASK_ALL },
+	{ "23-23",		BIT(23) },
+	{ "0-0",		BIT(0) },
+	{ "22-23",		BIT(22) | BIT(23) },
+	{ "1,1,1",		BIT(1) },
+	{ "0-3,2-5",		0x3f },
+	{ "16,0",		BIT(0) | BIT(16) },
+	{ "07",			BIT(7) },
+	{ "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23",
+				KVAULT_PCR_MASK_ALL },
+};
+
+static const char *const pcrsel_invalid[] = {
+	"", "24", "0-24", "24-25", "100", "99999999999", "4294967296",
+	"4294967297", "18446744073709551617", "3-1", "23-0", "a", "1,,2",
+	",", ",1", "1,", "-", "-1", "1-", "1--2", "1-2-3", "-1-2", " 1", "1 ",
+	"1, 2", "\t1", "1\n", "+1", "0x1", "1;2", "1.5", "1,a", "0-a", "\xef\xbc\x91",
+	"1e1",
+};
+
+TEST(pcrsel_valid_lists)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pcrsel_valid); i++) {
+		uint32_t mask = 0xdeadbeef;
+		char why[128] = "unchanged";
+
+		EXPECT_EQ(0, kvault_pcrsel_parse(pcrsel_valid[i].in, &mask))
+			TH_LOG("'%s' rejected", pcrsel_valid[i].in);
+		EXPECT_EQ(pcrsel_valid[i].mask, mask)
+			TH_LOG("'%s' gives 0x%x", pcrsel_valid[i].in, mask);
+		EXPECT_EQ(0, kvault_pcrsel_parse_msg(pcrsel_valid[i].in, &mask,
+						     why, sizeof(why)));
+		EXPECT_STREQ("", why);
+	}
+}
+
+TEST(pcrsel_invalid_lists)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pcrsel_invalid); i++) {
+		uint32_t mask = 0xdeadbeef;
+		char why[128] = "";
+
+		EXPECT_EQ(-EINVAL, kvault_pcrsel_parse(pcrsel_invalid[i], &mask))
+			TH_LOG("'%s' accepted as 0x%x", pcrsel_invalid[i], mask);
+		EXPECT_EQ(0xdeadbeef, mask)
+			TH_LOG("'%s' changed the mask", pcrsel_invalid[i]);
+		EXPECT_EQ(-EINVAL, kvault_pcrsel_parse_msg(pcrsel_invalid[i],
+							   &mask, why,
+							   sizeof(why)));
+		EXPECT_NE(0, why[0])
+			TH_LOG("'%s' has no explanation", pcrsel_invalid[i]);
+	}
+}
+
+TEST(pcrsel_null)
+{
+	uint32_t mask = 1;
+
+	EXPECT_EQ(-EINVAL, kvault_pcrsel_parse(NULL, &mask));
+	EXPECT_EQ(-EINVAL, kvault_pcrsel_parse("1", NULL));
+	EXPECT_EQ(1, mask);
+}
+
+TEST(pcrsel_length_limit)
+{
+	char s[KVAULT_PCRSEL_MAX_LEN + 2];
+	uint32_t mask = 0;
+	size_t i;
+
+	/* "0,0,0,...,0" of exactly the limit is fine ... */
+	for (i = 0; i < KVAULT_PCRSEL_MAX_LEN; i++)
+		s[i] = (i % 2) ? ',' : '0';
+	s[KVAULT_PCRSEL_MAX_LEN - 1] = '0';	/* must not end in ',' */
+	s[KVAULT_PCRSEL_MAX_LEN] = '\0';
+	ASSERT_EQ(0, kvault_pcrsel_parse(s, &mask));
+	EXPECT_EQ(BIT(0), mask);
+
+	/* ... one more character is too long */
+	s[KVAULT_PCRSEL_MAX_LEN] = '0';
+	s[KVAULT_PCRSEL_MAX_LEN - 1] = ',';
+	s[KVAULT_PCRSEL_MAX_LEN + 1] = '\0';
+	EXPECT_EQ(-EINVAL, kvault_pcrsel_parse(s, &mask));
+}
+
+TEST(pcrsel_messages)
+{
+	static const struct {
+		const char *in, *why;
+	} cases[] = {
+		{ "24", "PCR 24 is out of range (PCRs are 0-23)" },
+		{ "99999999999", "PCR 99999999999 is out of range (PCRs are 0-23)" },
+		{ "3-1", "range 3-1 is reversed (write 1-3)" },
+		{ "", "the PCR selection is empty" },
+		{ "a", "unexpected character 'a' (only PCR numbers, ',' and '-' are allowed)" },
+		{ " 1", "unexpected character \\x20 (only PCR numbers, ',' and '-' are allowed)" },
+		{ "1,,2", "empty element (nothing between two ',' or at the start)" },
+		{ "1,", "empty element after the last ','" },
+		{ "1-", "range 1- has no upper end" },
+		{ "-1", "a PCR number is missing before '-'" },
+		{ "1-2-3", "a range has one '-' and two ends" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t mask;
+		char why[128];
+
+		EXPECT_EQ(-EINVAL, kvault_pcrsel_parse_msg(cases[i].in, &mask,
+							   why, sizeof(why)));
+		EXPECT_STREQ(cases[i].why, why);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* bank names                                                         */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	uint16_t id;
+	const char *name;
+} banks[] = {
+	{ 0x0004, "sha1" },	{ 0x000b, "sha256" },	{ 0x000c, "sha384" },
+	{ 0x000d, "sha512" },	{ 0x0012, "sm3_256" },	{ 0x0027, "sha3_256" },
+	{ 0x0028, "sha3_384" },	{ 0x0029, "sha3_512" },
+};
+
+TEST(bank_names_both_ways)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(banks); i++) {
+		uint16_t id = 0;
+
+		ASSERT_NE(NULL, kvault_bank_name(banks[i].id));
+		EXPECT_STREQ(banks[i].name, kvault_bank_name(banks[i].id));
+		EXPECT_EQ(0, kvault_bank_from_name(banks[i].name, &id));
+		EXPECT_EQ(banks[i].id, id);
+	}
+	EXPECT_EQ(KVAULT_TPM_ALG_SHA256, 0x000b);
+	EXPECT_EQ(KVAULT_TPM_ALG_SM3_256, 0x0012);
+}
+
+TEST(bank_name_unknown)
+{
+	EXPECT_EQ(NULL, kvault_bank_name(0));
+	EXPECT_EQ(NULL, kvault_bank_name(0x0001));
+	EXPECT_EQ(NULL, kvault_bank_name(0x000e));
+	EXPECT_EQ(NULL, kvault_bank_name(0xffff));
+}
+
+TEST(bank_from_name_forms)
+{
+	static const struct {
+		const char *in;
+		uint16_t id;
+	} ok[] = {
+		{ "SHA256", 0x000b }, { "Sha1", 0x0004 }, { "SM3_256", 0x0012 },
+		{ "sha3_512", 0x0029 }, { "0x000b", 0x000b }, { "0X000B", 0x000b },
+		{ "0xb", 0x000b }, { "0x0012", 0x0012 }, { "11", 0x000b },
+		{ "0x1234", 0x1234 }, { "0xffff", 0xffff }, { "65535", 0xffff },
+		{ "0x00000004", 0x0004 },
+	};
+	static const char *const bad[] = {
+		"", "sha", "sha256 ", " sha256", "sha-256", "md5", "0x", "0x10000",
+		"65536", "0", "0x0", "-1", "+11", "0xg", "0x-1", "11a",
+		"99999999999999999999", "sha256\n",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		uint16_t id = 0;
+
+		EXPECT_EQ(0, kvault_bank_from_name(ok[i].in, &id))
+			TH_LOG("'%s' rejected", ok[i].in);
+		EXPECT_EQ(ok[i].id, id) TH_LOG("'%s'", ok[i].in);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint16_t id = 0x4242;
+
+		EXPECT_EQ(-EINVAL, kvault_bank_from_name(bad[i], &id))
+			TH_LOG("'%s' accepted", bad[i]);
+		EXPECT_EQ(0x4242, id);
+	}
+	EXPECT_EQ(-EINVAL, kvault_bank_from_name(NULL, &(uint16_t){ 0 }));
+	EXPECT_EQ(-EINVAL, kvault_bank_from_name("sha1", NULL));
+}
+
+/* ------------------------------------------------------------------ */
+/* arguments                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Parse a NULL-terminated list of arguments (argv[0] is added). */
+static int parse(struct kvaultctl_args *a, char *err, size_t errlen, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	char *s;
+
+	argv[argc++] = "kvaultctl";
+	va_start(ap, errlen);
+	while ((s = va_arg(ap, char *)) && argc < 31)
+		argv[argc++] = s;
+	va_end(ap);
+	argv[argc] = NULL;
+	return kvaultctl_args_parse(argc, argv, a, err, errlen);
+}
+
+#define PARSE(a, err, ...) parse(a, err, sizeof(err), __VA_ARGS__, (char *)NULL)
+
+TEST(args_status)
+{
+	struct kvaultctl_args a;
+	char err[256];
+
+	ASSERT_EQ(0, PARSE(&a, err, "status"));
+	EXPECT_EQ(KVAULTCTL_CMD_STATUS, a.cmd);
+	EXPECT_FALSE(a.json);
+	EXPECT_FALSE(a.netlink);
+
+	ASSERT_EQ(0, PARSE(&a, err, "--json", "--netlink", "status"));
+	EXPECT_EQ(KVAULTCTL_CMD_STATUS, a.cmd);
+	EXPECT_TRUE(a.json);
+	EXPECT_TRUE(a.netlink);
+
+	ASSERT_EQ(0, PARSE(&a, err, "status", "--netlink", "--json"));
+	EXPECT_EQ(KVAULTCTL_CMD_STATUS, a.cmd);
+	EXPECT_TRUE(a.json);
+	EXPECT_TRUE(a.netlink);
+
+	ASSERT_EQ(0, PARSE(&a, err, "--json", "status"));
+	EXPECT_TRUE(a.json);
+	EXPECT_FALSE(a.netlink);
+}
+
+TEST(args_pcr_read_defaults)
+{
+	struct kvaultctl_args a;
+	char err[256];
+
+	ASSERT_EQ(0, PARSE(&a, err, "pcr", "read"));
+	EXPECT_EQ(KVAULTCTL_CMD_PCR_READ, a.cmd);
+	EXPECT_EQ(KVAULT_TPM_ALG_SHA256, a.bank);
+	EXPECT_EQ(KVAULT_PCR_MASK_ALL, a.pcr_mask);
+	EXPECT_FALSE(a.json);
+	EXPECT_FALSE(a.netlink);
+}
+
+TEST(args_pcr_read_options_anywhere)
+{
+	struct kvaultctl_args a;
+	char err[256];
+
+	ASSERT_EQ(0, PARSE(&a, err, "pcr", "read", "--bank", "sha1", "--json", "0-7"));
+	EXPECT_EQ(KVAULTCTL_CMD_PCR_READ, a.cmd);
+	EXPECT_EQ(KVAULT_TPM_ALG_SHA1, a.bank);
+	EXPECT_EQ(0xff, a.pcr_mask);
+	EXPECT_TRUE(a.json);
+
+	ASSERT_EQ(0, PARSE(&a, err, "--netlink", "--bank=SHA384", "pcr", "read", "0-3,16,23"));
+	EXPECT_EQ(KVAULT_TPM_ALG_SHA384, a.bank);
+	EXPECT_EQ(0xf | BIT(16) | BIT(23), a.pcr_mask);
+	EXPECT_TRUE(a.netlink);
+	EXPECT_FALSE(a.json);
+
+	ASSERT_EQ(0, PARSE(&a, err, "pcr", "--json", "read", "7", "--bank", "0x0012"));
+	EXPECT_EQ(KVAULT_TPM_ALG_SM3_256, a.bank);
+	EXPECT_EQ(BIT(7), a.pcr_mask);
+
+	/* the last --bank wins */
+	ASSERT_EQ(0, PARSE(&a, err, "pcr", "read", "--bank", "sha1", "--bank", "sha512"));
+	EXPECT_EQ(KVAULT_TPM_ALG_SHA512, a.bank);
+
+	/* after "--" nothing is an option */
+	ASSERT_EQ(0, PARSE(&a, err, "--", "pcr", "read", "0"));
+	EXPECT_EQ(BIT(0), a.pcr_mask);
+	EXPECT_EQ(-EINVAL, PARSE(&a, err, "pcr", "read", "--", "--json"));
+	EXPECT_STREQ("invalid PCR selection '--json': a PCR number is missing before '-'", err);
+}
+
+TEST(args_help_version)
+{
+	struct kvaultctl_args a;
+	char err[256];
+
+	ASSERT_EQ(0, PARSE(&a, err, "--help"));
+	EXPECT_EQ(KVAULTCTL_CMD_HELP, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "-h"));
+	EXPECT_EQ(KVAULTCTL_CMD_HELP, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "pcr", "read", "--help"));
+	EXPECT_EQ(KVAULTCTL_CMD_HELP, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "--version"));
+	EXPECT_EQ(KVAULTCTL_CMD_VERSION, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "status", "--version"));
+	EXPECT_EQ(KVAULTCTL_CMD_VERSION, a.cmd);
+}
+
+TEST(args_errors)
+{
+	static const struct {
+		const char *argv[6];
+		const char *err;
+	} cases[] = {
+		{ { NULL }, "missing command ('status' or 'pcr read')" },
+		{ { "--json" }, "missing command ('status' or 'pcr read')" },
+		{ { "bogus" }, "unknown command 'bogus'" },
+		{ { "--bogus", "status" }, "unknown option '--bogus'" },
+		{ { "status", "-x" }, "unknown option '-x'" },
+		{ { "-j", "status" }, "unknown option '-j'" },
+		{ { "--JSON", "status" }, "unknown option '--JSON'" },
+		{ { "status", "extra" }, "unexpected argument 'extra' after 'status'" },
+		{ { "status", "--bank", "sha1" }, "option '--bank' only applies to 'pcr read'" },
+		{ { "pcr" }, "missing subcommand after 'pcr' ('pcr read')" },
+		{ { "pcr", "write" }, "unknown command 'pcr write'" },
+		{ { "pcr", "read", "--bank" }, "option '--bank' needs an argument" },
+		{ { "pcr", "read", "--bank", "md5" },
+		  "unknown PCR bank 'md5' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)" },
+		{ { "pcr", "read", "--bank=" },
+		  "unknown PCR bank '' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)" },
+		{ { "pcr", "read", "24" },
+		  "invalid PCR selection '24': PCR 24 is out of range (PCRs are 0-23)" },
+		{ { "pcr", "read", "3-1" },
+		  "invalid PCR selection '3-1': range 3-1 is reversed (write 1-3)" },
+		{ { "pcr", "read", "" },
+		  "invalid PCR selection '': the PCR selection is empty" },
+		{ { "pcr", "read", "0", "1" }, "unexpected argument '1'" },
+		{ { "pcr", "read", "-1" }, "unknown option '-1'" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[8] = { "kvaultctl" };
+		struct kvaultctl_args a;
+		char err[512];
+		int argc = 1;
+
+		while (argc < 7 && cases[i].argv[argc - 1]) {
+			argv[argc] = (char *)cases[i].argv[argc - 1];
+			argc++;
+		}
+		EXPECT_EQ(-EINVAL, kvaultctl_args_parse(argc, argv, &a, err,
+							sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		EXPECT_STREQ(cases[i].err, err);
+	}
+}
+
+TEST(args_long_pcr_selection_is_shortened)
+{
+	char sel[200], expect[256];
+	struct kvaultctl_args a;
+	char err[512];
+
+	memset(sel, '1', sizeof(sel) - 1);
+	sel[sizeof(sel) - 1] = '\0';
+	ASSERT_EQ(-EINVAL, PARSE(&a, err, "pcr", "read", sel));
+	snprintf(expect, sizeof(expect),
+		 "invalid PCR selection '%.40s...': the PCR selection is too long (more than %d characters)",
+		 sel, KVAULT_PCRSEL_MAX_LEN);
+	EXPECT_STREQ(expect, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON writer                                                        */
+/* ------------------------------------------------------------------ */
+
+struct capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	return c->f;
+}
+
+/* Close and return the text (owned by @c). */
+static const char *cap_text(struct capture *c)
+{
+	fclose(c->f);
+	c->f = NULL;
+	return c->buf ? c->buf : "";
+}
+
+static void cap_free(struct capture *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+}
+
+static char *escape(const char *s, size_t len)
+{
+	struct capture c;
+
+	if (!cap_open(&c))
+		return NULL;
+	json_write_string(c.f, s, len);
+	cap_text(&c);
+	return c.buf;
+}
+
+TEST(json_escaping)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{ "", 0, "\"\"" },
+		{ "plain text 0.1.0", 16, "\"plain text 0.1.0\"" },
+		{ "a\"b", 3, "\"a\\\"b\"" },
+		{ "back\\slash", 10, "\"back\\\\slash\"" },
+		{ "\\\"", 2, "\"\\\\\\\"\"" },
+		{ "\n\t\r\b\f", 5, "\"\\u000a\\u0009\\u000d\\u0008\\u000c\"" },
+		{ "\x01\x1f", 2, "\"\\u0001\\u001f\"" },
+		{ "a\0b", 3, "\"a\\u0000b\"" },
+		{ "\x7f", 1, "\"\\u007f\"" },
+		{ "\xc3\xa9", 2, "\"\\u00c3\\u00a9\"" },
+		{ "\x80\xff", 2, "\"\\u0080\\u00ff\"" },
+		{ "/ <>&'", 6, "\"/ <>&'\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *out = escape(cases[i].in, cases[i].len);
+
+		ASSERT_NE(NULL, out);
+		EXPECT_STREQ(cases[i].out, out) TH_LOG("case %zu", i);
+		free(out);
+	}
+}
+
+TEST(json_structure)
+{
+	struct json_writer w;
+	struct capture c;
+
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	json_object_begin(&w);
+	json_key(&w, "a");
+	json_uint(&w, 1);
+	json_key(&w, "b");
+	json_array_begin(&w);
+	json_bool(&w, true);
+	json_bool(&w, false);
+	json_null(&w);
+	json_uint(&w, UINT64_MAX);
+	json_string(&w, "x");
+	json_array_end(&w);
+	json_key(&w, "c");
+	json_object_begin(&w);
+	json_object_end(&w);
+	json_key(&w, "d");
+	json_array_begin(&w);
+	json_array_begin(&w);
+	json_array_end(&w);
+	json_object_begin(&w);
+	json_key(&w, "k\"");
+	json_string(&w, "v");
+	json_object_end(&w);
+	json_array_end(&w);
+	json_object_end(&w);
+	fflush(c.f);
+	EXPECT_EQ(0, json_finish(&w));
+	EXPECT_STREQ("{\"a\":1,\"b\":[true,false,null,18446744073709551615,\"x\"],"
+		     "\"c\":{},\"d\":[[],{\"k\\\"\":\"v\"}]}", cap_text(&c));
+	cap_free(&c);
+}
+
+TEST(json_misuse_is_reported)
+{
+	struct json_writer w;
+	struct capture c;
+	int i;
+
+	/* unbalanced */
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	json_object_begin(&w);
+	EXPECT_EQ(-EINVAL, json_finish(&w));
+	cap_text(&c);
+	cap_free(&c);
+
+	/* a key without a value */
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	json_object_begin(&w);
+	json_key(&w, "k");
+	json_object_end(&w);
+	EXPECT_EQ(-EINVAL, json_finish(&w));
+	cap_text(&c);
+	cap_free(&c);
+
+	/* closing what is not open */
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	json_array_end(&w);
+	EXPECT_EQ(-EINVAL, json_finish(&w));
+	cap_text(&c);
+	cap_free(&c);
+
+	/* too deep */
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	for (i = 0; i < JSON_MAX_DEPTH + 1; i++)
+		json_array_begin(&w);
+	for (i = 0; i < JSON_MAX_DEPTH + 1; i++)
+		json_array_end(&w);
+	EXPECT_EQ(-EINVAL, json_finish(&w));
+	cap_text(&c);
+	cap_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* formatters                                                         */
+/* ------------------------------------------------------------------ */
+
+static void canned_status(struct kvault_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->abi_version = 1;
+	st->tpm_flags = KVAULT_TPM_PRESENT | KVAULT_TPM_VERSION_2;
+	st->tpm_manufacturer = 0x49424d00;
+	st->tpm_fw_version_1 = 0x20191023;
+	st->tpm_fw_version_2 = 0x00163636;
+	st->nr_pcr_banks = 4;
+	st->pcr_banks[0] = (struct kvault_pcr_bank){ KVAULT_TPM_ALG_SHA1, 20 };
+	st->pcr_banks[1] = (struct kvault_pcr_bank){ KVAULT_TPM_ALG_SHA256, 32 };
+	st->pcr_banks[2] = (struct kvault_pcr_bank){ KVAULT_TPM_ALG_SHA384, 48 };
+	st->pcr_banks[3] = (struct kvault_pcr_bank){ KVAULT_TPM_ALG_SHA512, 64 };
+	strcpy(st->module_version, "0.1.0");
+	strcpy(st->tpm_vendor, "SW   TPM");
+}
+
+typedef int (*status_fmt)(FILE *, const struct kvault_status *);
+typedef int (*pcr_fmt)(FILE *, const struct kvault_pcr_values *);
+
+/* Format into a string the caller frees; NULL on failure. */
+static char *fmt_status(status_fmt fn, const struct kvault_status *st)
+{
+	struct capture c;
+
+	if (!cap_open(&c))
+		return NULL;
+	if (fn(c.f, st)) {
+		cap_text(&c);
+		cap_free(&c);
+		return NULL;
+	}
+	cap_text(&c);
+	return c.buf;
+}
+
+static char *fmt_pcrs(pcr_fmt fn, const struct kvault_pcr_values *v)
+{
+	struct capture c;
+
+	if (!cap_open(&c))
+		return NULL;
+	if (fn(c.f, v)) {
+		cap_text(&c);
+		cap_free(&c);
+		return NULL;
+	}
+	cap_text(&c);
+	return c.buf;
+}
+
+TEST(format_status_human)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	out = fmt_status(kvaultctl_print_status, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("kvault module 0.1.0 (ABI 1)\n"
+		     "TPM: present, TPM 2.0\n"
+		     "  manufacturer: IBM (0x49424d00)\n"
+		     "  vendor:       SW   TPM\n"
+		     "  firmware:     0x20191023.0x00163636\n"
+		     "  PCR banks:    sha1 sha256 sha384 sha512\n", out);
+	free(out);
+}
+
+TEST(format_status_json)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	out = fmt_status(kvaultctl_print_status_json, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"module_version\":\"0.1.0\",\"abi_version\":1,\"tpm\":{"
+		     "\"present\":true,\"version\":\"2.0\",\"manufacturer\":\"IBM\","
+		     "\"manufacturer_id\":1229081856,\"vendor\":\"SW   TPM\","
+		     "\"firmware_version\":\"0x20191023.0x00163636\",\"pcr_banks\":["
+		     "{\"name\":\"sha1\",\"alg_id\":4,\"digest_size\":20},"
+		     "{\"name\":\"sha256\",\"alg_id\":11,\"digest_size\":32},"
+		     "{\"name\":\"sha384\",\"alg_id\":12,\"digest_size\":48},"
+		     "{\"name\":\"sha512\",\"alg_id\":13,\"digest_size\":64}]}}\n", out);
+	free(out);
+}
+
+TEST(format_status_no_tpm)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	st.tpm_flags = 0;
+	out = fmt_status(kvaultctl_print_status, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("kvault module 0.1.0 (ABI 1)\nTPM: not present\n", out);
+	free(out);
+	out = fmt_status(kvaultctl_print_status_json, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"module_version\":\"0.1.0\",\"abi_version\":1,"
+		     "\"tpm\":{\"present\":false}}\n", out);
+	free(out);
+}
+
+TEST(format_status_tpm12)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	st.tpm_flags = KVAULT_TPM_PRESENT;
+	out = fmt_status(kvaultctl_print_status, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("kvault module 0.1.0 (ABI 1)\n"
+		     "TPM: present, TPM 1.2 (not supported)\n", out);
+	free(out);
+	out = fmt_status(kvaultctl_print_status_json, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"module_version\":\"0.1.0\",\"abi_version\":1,"
+		     "\"tpm\":{\"present\":true,\"version\":\"1.2\"}}\n", out);
+	free(out);
+}
+
+TEST(format_status_hostile_strings)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	memcpy(st.tpm_vendor, "A\"B\\C\x01\xff\n", 9);
+	st.tpm_manufacturer = 0x01414220;	/* \x01 'A' 'B' ' ' */
+	st.nr_pcr_banks = 1;
+	st.pcr_banks[0] = (struct kvault_pcr_bank){ 0x0099, 16 };
+	/* module_version without NUL: must stop at the array's end */
+	memset(st.module_version, 'v', sizeof(st.module_version));
+
+	out = fmt_status(kvaultctl_print_status_json, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"module_version\":\"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\","
+		     "\"abi_version\":1,\"tpm\":{\"present\":true,\"version\":\"2.0\","
+		     "\"manufacturer\":\"?AB\",\"manufacturer_id\":21053984,"
+		     "\"vendor\":\"A\\\"B\\\\C\\u0001\\u00ff\\u000a\","
+		     "\"firmware_version\":\"0x20191023.0x00163636\",\"pcr_banks\":["
+		     "{\"name\":null,\"alg_id\":153,\"digest_size\":16}]}}\n", out);
+	free(out);
+
+	out = fmt_status(kvaultctl_print_status, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("kvault module vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv (ABI 1)\n"
+		     "TPM: present, TPM 2.0\n"
+		     "  manufacturer: ?AB (0x01414220)\n"
+		     "  vendor:       A\"B\\C\\x01\\xff\\x0a\n"
+		     "  firmware:     0x20191023.0x00163636\n"
+		     "  PCR banks:    0x0099\n", out);
+	free(out);
+}
+
+TEST(format_status_no_banks_unknown_manufacturer)
+{
+	struct kvault_status st;
+	char *out;
+
+	canned_status(&st);
+	st.nr_pcr_banks = 0;
+	st.tpm_manufacturer = 0;
+	out = fmt_status(kvaultctl_print_status, &st);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("kvault module 0.1.0 (ABI 1)\n"
+		     "TPM: present, TPM 2.0\n"
+		     "  manufacturer: unknown (0x00000000)\n"
+		     "  vendor:       SW   TPM\n"
+		     "  firmware:     0x20191023.0x00163636\n"
+		     "  PCR banks:    (none)\n", out);
+	free(out);
+}
+
+TEST(manufacturer_strings)
+{
+	static const struct {
+		uint32_t id;
+		const char *s;
+	} cases[] = {
+		{ 0x49424d00, "IBM" }, { 0x4d534654, "MSFT" }, { 0x53544d20, "STM" },
+		{ 0x49465800, "IFX" }, { 0, "" }, { 0x20202020, "" },
+		{ 0x00414200, "AB" }, { 0x7f80ff41, "???A" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[5];
+
+		kvaultctl_manufacturer_str(cases[i].id, buf);
+		EXPECT_STREQ(cases[i].s, buf) TH_LOG("0x%08x", cases[i].id);
+	}
+}
+
+#define HEX_00_1F "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define HEX_ZERO32 "0000000000000000000000000000000000000000000000000000000000000000"
+#define HEX_FF32 "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+
+static void canned_pcrs(struct kvault_pcr_values *v)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	v->bank = KVAULT_TPM_ALG_SHA256;
+	v->digest_size = 32;
+	v->pcr_mask = BIT(0) | BIT(7) | BIT(16);
+	v->update_counter = 42;
+	for (i = 0; i < 32; i++)
+		v->digest[7][i] = (uint8_t)i;
+	memset(v->digest[16], 0xff, 32);
+	/* not selected: must not appear */
+	memset(v->digest[3], 0xaa, sizeof(v->digest[3]));
+	/* beyond digest_size: must not appear */
+	memset(v->digest[0] + 32, 0xee, 32);
+}
+
+TEST(format_pcrs_human)
+{
+	struct kvault_pcr_values v;
+	char *out;
+
+	canned_pcrs(&v);
+	out = fmt_pcrs(kvaultctl_print_pcrs, &v);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("PCR bank sha256 (0x000b), update counter 42\n"
+		     "  0: " HEX_ZERO32 "\n"
+		     "  7: " HEX_00_1F "\n"
+		     " 16: " HEX_FF32 "\n", out);
+	free(out);
+}
+
+TEST(format_pcrs_json)
+{
+	struct kvault_pcr_values v;
+	char *out;
+
+	canned_pcrs(&v);
+	out = fmt_pcrs(kvaultctl_print_pcrs_json, &v);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"bank\":\"sha256\",\"alg_id\":11,\"digest_size\":32,"
+		     "\"update_counter\":42,\"pcrs\":{\"0\":\"" HEX_ZERO32 "\","
+		     "\"7\":\"" HEX_00_1F "\",\"16\":\"" HEX_FF32 "\"}}\n", out);
+	free(out);
+}
+
+TEST(format_pcrs_sha1_unknown_bank)
+{
+	struct kvault_pcr_values v;
+	char *out;
+
+	memset(&v, 0, sizeof(v));
+	v.bank = KVAULT_TPM_ALG_SHA1;
+	v.digest_size = 20;
+	v.pcr_mask = BIT(23);
+	v.update_counter = 4294967295U;
+	memset(v.digest[23], 0x5a, sizeof(v.digest[23]));
+	out = fmt_pcrs(kvaultctl_print_pcrs, &v);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("PCR bank sha1 (0x0004), update counter 4294967295\n"
+		     " 23: 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\n", out);
+	free(out);
+
+	v.bank = 0x1234;
+	out = fmt_pcrs(kvaultctl_print_pcrs_json, &v);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("{\"bank\":null,\"alg_id\":4660,\"digest_size\":20,"
+		     "\"update_counter\":4294967295,\"pcrs\":{"
+		     "\"23\":\"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\"}}\n", out);
+	free(out);
+	out = fmt_pcrs(kvaultctl_print_pcrs, &v);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ("PCR bank 0x1234, update counter 4294967295\n"
+		     " 23: 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\n", out);
+	free(out);
+}
+
+TEST(format_write_error)
+{
+	struct kvault_status st;
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		SKIP(return, "no /dev/full");
+	canned_status(&st);
+	setvbuf(f, NULL, _IONBF, 0);
+	EXPECT_EQ(-EIO, kvaultctl_print_status(f, &st));
+	EXPECT_EQ(-EIO, kvaultctl_print_status_json(f, &st));
+	fclose(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* error messages                                                     */
+/* ------------------------------------------------------------------ */
+
+static char *open_error(int err, bool netlink, const char *dev)
+{
+	struct capture c;
+
+	if (!cap_open(&c))
+		return NULL;
+	kvaultctl_report_open_error(c.f, err, netlink, dev);
+	cap_text(&c);
+	return c.buf;
+}
+
+static char *op_error(const char *what, int err, const char *msg,
+		      bool netlink, const char *hint)
+{
+	struct capture c;
+
+	if (!cap_open(&c))
+		return NULL;
+	kvaultctl_report_error(c.f, what, err, msg, netlink, hint);
+	cap_text(&c);
+	return c.buf;
+}
+
+#define EXPECT_MSG(expected, call) do {			\
+	char *__s = (call);				\
+	ASSERT_NE(NULL, __s);				\
+	EXPECT_STREQ(expected, __s);			\
+	free(__s);					\
+} while (0)
+
+TEST(report_open_errors)
+{
+	EXPECT_MSG("kvaultctl: kvault module is not loaded (no /dev/kvault). Load it with: modprobe kvault\n",
+		   open_error(-ENOENT, false, "/dev/kvault"));
+	EXPECT_MSG("kvaultctl: kvault module is not loaded (generic netlink family 'kvault' not found). Load it with: modprobe kvault\n",
+		   open_error(-ENOENT, true, "/dev/kvault"));
+	EXPECT_MSG("kvaultctl: permission denied opening /dev/kvault: run as root or as a member of the group set by kvault's 'group' module parameter\n",
+		   open_error(-EACCES, false, "/dev/kvault"));
+	EXPECT_MSG("kvaultctl: permission denied opening /dev/kvault: run as root or as a member of the group set by kvault's 'group' module parameter\n",
+		   open_error(-EPERM, false, "/dev/kvault"));
+	EXPECT_MSG("kvaultctl: kvault module is not loaded (/dev/kvault has no driver). Load it with: modprobe kvault\n",
+		   open_error(-ENXIO, false, "/dev/kvault"));
+	EXPECT_MSG("kvaultctl: cannot open /x: Input/output error\n",
+		   open_error(-EIO, false, "/x"));
+	EXPECT_MSG("kvaultctl: cannot open generic netlink family 'kvault': Address family not supported by protocol\n",
+		   open_error(-EAFNOSUPPORT, true, "/dev/kvault"));
+}
+
+TEST(report_op_errors)
+{
+	EXPECT_MSG("kvaultctl: no TPM 2.0 device found\n",
+		   op_error("reading PCRs", -ENODEV, "", false, NULL));
+	EXPECT_MSG("kvaultctl: no TPM 2.0 device found: TPM is gone\n",
+		   op_error("reading PCRs", -ENODEV, "TPM is gone", true, NULL));
+	EXPECT_MSG("kvaultctl: reading PCRs: Invalid argument: bank not allocated\n",
+		   op_error("reading PCRs", -EINVAL, "bank not allocated", true, "hint"));
+	EXPECT_MSG("kvaultctl: reading PCRs: Invalid argument (hint)\n",
+		   op_error("reading PCRs", -EINVAL, "", false, "hint"));
+	EXPECT_MSG("kvaultctl: reading the status: Invalid argument\n",
+		   op_error("reading the status", -EINVAL, NULL, false, NULL));
+	EXPECT_MSG("kvaultctl: reading the status: permission denied: kvault's netlink commands need CAP_SYS_ADMIN\n",
+		   op_error("reading the status", -EPERM, "", true, NULL));
+	EXPECT_MSG("kvaultctl: reading the status: Operation not permitted\n",
+		   op_error("reading the status", -EPERM, "", false, NULL));
+	EXPECT_MSG("kvaultctl: reading PCRs: malformed reply from the kernel (do kvaultctl and the kvault module match?)\n",
+		   op_error("reading PCRs", -EPROTO, "", false, NULL));
+	EXPECT_MSG("kvaultctl: reading PCRs: Input/output error: TPM2_PCR_Read failed\n",
+		   op_error("reading PCRs", -EIO, "TPM2_PCR_Read failed", true, "hint"));
+}
+
+/* ------------------------------------------------------------------ */
+/* the kvaultctl binary, on a host without kvault.ko                  */
+/* ------------------------------------------------------------------ */
+
+struct run {
+	int status;		/* exit status, or -1 if it did not exit */
+	char out[16384];
+	char err[4096];
+};
+
+struct run_opts {
+	const char *device;	/* KVAULT_DEVICE, NULL to unset */
+	const char *stdout_path;/* redirect stdout there instead of capturing */
+	uid_t uid;		/* run as this user if not 0 */
+};
+
+static const char *ctl_path(void)
+{
+	const char *p = getenv("KVAULTCTL");
+
+	return p && *p ? p : KVAULTCTL_PATH;
+}
+
+/* Read back what a child wrote to @f, then close it. */
+static void slurp(FILE *f, char *buf, size_t size)
+{
+	int fd = fileno(f);
+	ssize_t n;
+	size_t len = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	fclose(f);
+}
+
+static int run_ctl(struct run *r, const struct run_opts *o, ...)
+{
+	char *argv[16];
+	int argc = 0, status;
+	FILE *out, *err;
+	va_list ap;
+	pid_t pid;
+	char *s;
+
+	argv[argc++] = (char *)ctl_path();
+	va_start(ap, o);
+	while ((s = va_arg(ap, char *)) && argc < 15)
+		argv[argc++] = s;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	out = tmpfile();
+	err = tmpfile();
+	if (!out || !err)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (o->stdout_path) {
+			int fd = open(o->stdout_path, O_WRONLY);
+
+			if (fd < 0)
+				_exit(126);
+			dup2(fd, 1);
+		} else {
+			dup2(fileno(out), 1);
+		}
+		dup2(fileno(err), 2);
+		if (o->device)
+			setenv("KVAULT_DEVICE", o->device, 1);
+		else
+			unsetenv("KVAULT_DEVICE");
+		if (o->uid && (setgroups(0, NULL) || setgid(o->uid) ||
+			       setuid(o->uid)))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+	return 0;
+}
+
+#define RUN(r, o, ...) run_ctl(r, o, __VA_ARGS__, (char *)NULL)
+
+FIXTURE(cli) {
+	struct run r;
+	struct run_opts o;
+};
+
+FIXTURE_SETUP(cli)
+{
+	memset(&self->r, 0, sizeof(self->r));
+	memset(&self->o, 0, sizeof(self->o));
+	self->o.device = "/nonexistent/kvault";
+	ASSERT_EQ(0, access(ctl_path(), X_OK))
+		TH_LOG("kvaultctl binary %s is missing; set KVAULTCTL", ctl_path());
+}
+
+FIXTURE_TEARDOWN(cli)
+{
+}
+
+TEST_F(cli, status_module_not_loaded)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "status"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /nonexistent/kvault). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, pcr_read_module_not_loaded)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--json", "pcr", "read", "--bank", "sha1", "0-7"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /nonexistent/kvault). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, default_device_path)
+{
+	struct stat sb;
+
+	if (!stat("/dev/kvault", &sb))
+		SKIP(return, "/dev/kvault exists on this host");
+	self->o.device = NULL;
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "status"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /dev/kvault). Load it with: modprobe kvault\n",
+		     self->r.err);
+	/* an empty KVAULT_DEVICE means the default too */
+	self->o.device = "";
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "pcr", "read"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /dev/kvault). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, netlink_family_missing)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (fd < 0)
+		SKIP(return, "no generic netlink here: %s", strerror(errno));
+	close(fd);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--netlink", "status"));
+	if (self->r.status == 0)
+		SKIP(return, "a kvault netlink family exists on this host");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (generic netlink family 'kvault' not found). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, not_a_kvault_device)
+{
+	/* /dev/null opens, but answers no kvault ioctl */
+	self->o.device = "/dev/null";
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "status"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: reading the status: Inappropriate ioctl for device: is /dev/null the kvault device?\n",
+		     self->r.err);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "pcr", "read", "0"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("kvaultctl: reading PCRs: Inappropriate ioctl for device: is /dev/null the kvault device?\n",
+		     self->r.err);
+}
+
+TEST_F(cli, permission_denied)
+{
+	char path[] = "/tmp/kvault-unit-XXXXXX";
+	int fd;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to nobody");
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, chmod(path, 0600));
+	self->o.device = path;
+	self->o.uid = 65534;
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "status"));
+	unlink(path);
+	if (self->r.status == 126 || self->r.status == 127)
+		SKIP(return, "cannot run %s as nobody", ctl_path());
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	{
+		char expect[256];
+
+		snprintf(expect, sizeof(expect),
+			 "kvaultctl: permission denied opening %s: run as root or as a member of the group set by kvault's 'group' module parameter\n",
+			 path);
+		EXPECT_STREQ(expect, self->r.err);
+	}
+}
+
+TEST_F(cli, usage_errors_exit_2_before_opening)
+{
+	static const char *const bad_pcrs[] = { "24", "3-1", "a", "1,,2", "", "99999999999" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_pcrs); i++) {
+		char expect[128];
+
+		ASSERT_EQ(0, RUN(&self->r, &self->o, "pcr", "read", (char *)bad_pcrs[i]));
+		EXPECT_EQ(2, self->r.status) TH_LOG("'%s'", bad_pcrs[i]);
+		EXPECT_STREQ("", self->r.out);
+		snprintf(expect, sizeof(expect),
+			 "kvaultctl: invalid PCR selection '%s': ", bad_pcrs[i]);
+		EXPECT_EQ(0, strncmp(expect, self->r.err, strlen(expect)))
+			TH_LOG("stderr: %s", self->r.err);
+		EXPECT_NE(NULL, strstr(self->r.err, "Try 'kvaultctl --help'"));
+	}
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "pcr", "read", "--bank", "md5"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_EQ(0, strncmp("kvaultctl: unknown PCR bank 'md5'", self->r.err, 33));
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "frobnicate"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: unknown command 'frobnicate'\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--frobnicate", "status"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: unknown option '--frobnicate'\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--json"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: missing command ('status' or 'pcr read')\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+}
+
+TEST_F(cli, no_arguments)
+{
+	char *argv[] = { (char *)ctl_path(), NULL };
+	FILE *err = tmpfile();
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, err);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(fileno(err), 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
+	slurp(err, self->r.err, sizeof(self->r.err));
+	EXPECT_EQ(0, strncmp("kvaultctl: missing command", self->r.err, 26));
+}
+
+TEST_F(cli, help_and_version)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--help"));
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_STREQ("", self->r.err);
+	EXPECT_EQ(0, strncmp("Usage: kvaultctl", self->r.out, 16));
+	EXPECT_NE(NULL, strstr(self->r.out, "pcr read [--bank BANK] [PCRS]"));
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "pcr", "read", "-h"));
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_EQ(0, strncmp("Usage: kvaultctl", self->r.out, 16));
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--version"));
+	EXPECT_EQ(0, self->r.status);
+	EXPECT_STREQ("kvaultctl 0.1.0\n", self->r.out);
+	EXPECT_STREQ("", self->r.err);
+}
+
+TEST_F(cli, output_write_error)
+{
+	if (access("/dev/full", W_OK))
+		SKIP(return, "no /dev/full");
+	self->o.stdout_path = "/dev/full";
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--help"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_EQ(0, strncmp("kvaultctl: error writing output: ", self->r.err, 33))
+		TH_LOG("stderr: %s", self->r.err);
+}
+
+TEST_HARNESS_MAIN
