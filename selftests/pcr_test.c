@@ -197,7 +197,24 @@ TEST(extend_pcr16_is_seen)
 	EXPECT_EQ(0, memcmp(want, nl.digest[16], SHA256_LEN));
 	ASSERT_EQ(SHA256_LEN, sysfs_pcr("sha256", 16, sys, sizeof(sys)));
 	EXPECT_EQ(0, memcmp(want, sys, SHA256_LEN));
-	EXPECT_LT(before.update_counter, after.update_counter);
+}
+
+/*
+ * kvault passes on the TPM's pcrUpdateCounter. PCR 8 counts (PCRs 16 and
+ * 23 are TPMA_PCR_NO_INCREMENT in the PC Client profile, so they do not).
+ */
+TEST(update_counter_follows_extends)
+{
+	struct kvault_pcr_values before, after;
+	char log[4096];
+
+	read_pcrs(_metadata, KVAULT_TRANSPORT_IOCTL, KVAULT_TPM_ALG_SHA256, 1, &before);
+	ASSERT_EQ(0, run_capture(log, sizeof(log),
+		  "TPM2TOOLS_TCTI=device:/dev/tpmrm0 tpm2_pcrextend 8:sha256=%064x 2>&1", 1)) {
+		TH_LOG("tpm2_pcrextend: %s", log);
+	}
+	read_pcrs(_metadata, KVAULT_TRANSPORT_NETLINK, KVAULT_TPM_ALG_SHA256, 1, &after);
+	EXPECT_EQ(before.update_counter + 1, after.update_counter);
 }
 
 TEST_HARNESS_MAIN

@@ -93,8 +93,10 @@ static int genl_raw_xfer(struct genl_raw *g, uint16_t type, uint8_t cmd,
 				uint16_t mlen;
 
 				/* With NLM_F_CAPPED the request is not echoed. */
+				/* the echo may be unaligned; the TLVs are not */
 				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-					off += e->msg.nlmsg_len - sizeof(e->msg);
+					off = NLMSG_ALIGN(off + e->msg.nlmsg_len -
+							  sizeof(e->msg));
 				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS &&
 				    NLMSG_LENGTH(off) <= nlh->nlmsg_len) {
 					msg = attr_find((char *)e + off,
