@@ -28,9 +28,6 @@ count_tap() {
 	echo "$p $f"
 }
 
-# Kernel reports that fail a run whatever the tests said.
-dmesg_bad='Oops|BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|lockdep|kmemleak|refcount_t:|list_add corruption|list_del corruption|general protection fault|Kernel panic|Call Trace'
-
 read -r k61 k612 < <(scripts/kernel-versions.sh)
 [ -n "$k61" ] && [ -n "$k612" ] || fail_hard "missing kernel headers; run 'make deps'"
 
@@ -54,11 +51,12 @@ say "built kvault.ko for $k61 (kbuild) and $k612 (DKMS), libkvault, kvaultctl, s
 
 # --- host unit tests ---------------------------------------------------------
 say "== host unit tests"
-make -s check-unit > "$results/host-unit.tap" 2>&1
+{ make -s check-unit; } > "$results/host-unit.tap" 2>&1
 unit_rc=$?
-read -r p f < <(count_tap "$results/host-unit.tap")
+selftests/vm/dmesg-check-test.sh > "$results/host-dmesg-check.tap" 2>&1 || unit_rc=1
+read -r p f < <(count_tap "$results/host-unit.tap" "$results/host-dmesg-check.tap")
 if [ "$unit_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-grep -E '^not ok' "$results/host-unit.tap"
+grep -hE '^not ok' "$results"/host-*.tap
 say "host: $p passed, $f failed"
 passed=$((passed + p)) failed=$((failed + f))
 
@@ -81,9 +79,8 @@ boot() {
 		tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/    /'
 		extra=$((extra + 1))
 	fi
-	if grep -E "$dmesg_bad" "$out/dmesg.txt" > "$out/dmesg-reports.txt" 2>/dev/null ||
-	   [ ! -s "$out/dmesg.txt" ]; then
-		say "  [$kver $mode] kernel reports in dmesg (or no dmesg captured):"
+	if ! selftests/vm/dmesg-check.sh "$out/dmesg.txt" > "$out/dmesg-reports.txt"; then
+		say "  [$kver $mode] kernel reports in dmesg:"
 		sed 's/^/    /' "$out/dmesg-reports.txt" | head -n 40
 		extra=$((extra + 1))
 	fi
