@@ -23,7 +23,7 @@ run kvaultctl --netlink --json pcr read --bank sha384 16
 rmmod kvault
 GUEST
 chmod +x "$out/demo-guest.sh"
-echo "booting $kver under QEMU with swtpm (about 30 s under TCG)..."
+echo "booting $kver under QEMU with swtpm (10-20 s under TCG)..."
 selftests/vm/run-guest.sh --kernel "$kver" --tpm --out "$out/guest" --quiet \
 	-- "$out/demo-guest.sh" || { echo "demo failed; see $out/guest/console.log" >&2; exit 1; }
 cat "$out/guest/guest.log"

@@ -12,7 +12,8 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential pkg-config qemu-system-x86 swtpm swtpm-tools
 linux-headers-amd64 busybox-static keyutils libkeyutils-dev libkcapi-dev
 kcapi-tools libnl-3-dev libnl-genl-3-dev tpm2-tools dmsetup dkms
-linux-source-6.1 sparse cpio xz-utils kmod openssl util-linux"
+linux-source-6.1 sparse cpio xz-utils kmod openssl util-linux
+flex bison bc libelf-dev libssl-dev clang clang-tidy cppcheck"
 
 # True when every package named in $* is installed.
 all_installed() {
