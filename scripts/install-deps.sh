@@ -24,7 +24,9 @@ all_installed() {
 
 mkdir -p "$CACHE"
 # shellcheck disable=SC2046
-if [ -s "$STAMP" ] && all_installed $(cat "$STAMP"); then
+# The stamp remembers which 6.12 headers were newest; PKGS itself is always
+# checked, so adding a package here installs it on the next run.
+if [ -s "$STAMP" ] && all_installed $PKGS $(grep '^linux-headers-6\.12' "$STAMP"); then
 	echo "install-deps: packages present (stamp $STAMP)"
 else
 	[ "$(id -u)" -eq 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
