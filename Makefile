@@ -14,9 +14,11 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KREL = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KMOD_OUT = $(BUILD)/kmod/$(KREL)
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/kvault.h
+# Extra kbuild arguments for `make module`, e.g. KBUILD_EXTRA='C=2' (sparse).
+KBUILD_EXTRA ?=
 
 .PHONY: all module userspace selftests deps check check-unit demo \
-	dkms-install dkms-uninstall clean
+	dkms-install dkms-uninstall clean fuzz
 
 all: module userspace selftests
 
@@ -26,7 +28,7 @@ module:
 	@test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
 	@mkdir -p $(KMOD_OUT)
 	@cp -u --parents $(KMOD_SRC) $(KMOD_OUT)/
-	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=1 $(KBUILD_EXTRA) modules
 	@echo "built $(KMOD_OUT)/kvault.ko"
 
 $(KSFT_DIR)/kselftest_harness.h:
@@ -45,11 +47,28 @@ deps:
 check: deps
 	scripts/check.sh
 
+# Static checks (checkpatch, sparse and W=1 on both kernels, userspace
+# warnings, cppcheck, clang analyzer) and the unit tests under ASan + UBSan.
+# One check alone: scripts/lint.sh <check>; scripts/lint.sh --list.
+.PHONY: lint
+lint: deps
+	scripts/lint.sh
+
+# The debug-kernel tier: KASAN, UBSAN, kmemleak, lockdep, fault injection.
+.PHONY: check-debug
+check-debug: deps
+	scripts/check-debug.sh
+
 check-unit: userspace
 	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) test
 
 demo: deps
 	scripts/demo.sh
+
+# The fuzzer in a QEMU guest: `make fuzz DURATION=300 [FUZZ_ARGS='--kernel 6.12']`
+DURATION ?= 120
+fuzz: deps
+	DURATION=$(DURATION) scripts/fuzz.sh $(FUZZ_ARGS)
 
 dkms-install:
 	scripts/dkms.sh install

@@ -45,8 +45,8 @@ static int kvault_open(struct inode *inode, struct file *file)
  * defines: too small for any version is EINVAL, a larger one must have a
  * zero tail. Sizes past a page are refused rather than scanned.
  */
-static int kvault_copy_in(void *dst, size_t ksize, size_t ver0,
-			  const void __user *src, u32 *usize)
+int kvault_copy_in(void *dst, size_t ksize, size_t ver0,
+		   const void __user *src, u32 *usize)
 {
 	u32 size;
 	int rc;
@@ -65,7 +65,7 @@ static int kvault_copy_in(void *dst, size_t ksize, size_t ver0,
 }
 
 /* Write back as much of @src as the caller's struct holds, and say how much. */
-static int kvault_copy_out(void __user *dst, void *src, size_t ksize, u32 usize)
+int kvault_copy_out(void __user *dst, void *src, size_t ksize, u32 usize)
 {
 	u32 n = min_t(u32, usize, ksize);
 
@@ -102,6 +102,8 @@ static long kvault_ioctl_status(void __user *uarg)
 	memcpy(st.pcr_banks, info.banks, sizeof(st.pcr_banks));
 	strscpy(st.module_version, KVAULT_VERSION, sizeof(st.module_version));
 	strscpy(st.tpm_vendor, info.vendor, sizeof(st.tpm_vendor));
+	st.keyring_id = kvault_keyring_id();
+	st.nr_keys = kvault_nr_keys_get();
 	return kvault_copy_out(uarg, &st, sizeof(st), usize);
 }
 
@@ -164,7 +166,7 @@ static long kvault_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case _IOC_NR(KVAULT_IOC_PCR_READ):
 		return kvault_ioctl_pcr_read(uarg);
 	default:
-		return -ENOTTY;
+		return kvault_ioctl_keys(_IOC_NR(cmd), uarg);
 	}
 }
 

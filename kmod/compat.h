@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/device.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
@@ -27,6 +28,23 @@
 #define KVAULT_DEVNODE_CONST const
 #else
 #define KVAULT_DEVNODE_CONST
+#endif
+
+/*
+ * A dump's parsed request attributes: genl_dumpit_info() held them itself
+ * until 6.6 moved them into a struct genl_info (genl_info_dump()).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define kvault_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define kvault_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
+/* genl pre_doit() is handed the split form of the ops since 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define KVAULT_GENL_PRE_DOIT_OPS struct genl_split_ops
+#else
+#define KVAULT_GENL_PRE_DOIT_OPS struct genl_ops
 #endif
 
 #endif /* _KVAULT_COMPAT_H */

@@ -13,9 +13,12 @@ static int __init kvault_init(void)
 {
 	int rc;
 
-	rc = kvault_chardev_init();
+	rc = kvault_vault_init();
 	if (rc)
 		return rc;
+	rc = kvault_chardev_init();
+	if (rc)
+		goto err_vault;
 	rc = kvault_genl_init();
 	if (rc)
 		goto err_chardev;
@@ -25,13 +28,20 @@ static int __init kvault_init(void)
 
 err_chardev:
 	kvault_chardev_exit();
+err_vault:
+	kvault_vault_exit();
 	return rc;
 }
 
+/*
+ * The interfaces go first; the vault last, wiping every key still alive
+ * (and sending their "destroyed" events to nobody: the family is gone).
+ */
 static void __exit kvault_exit(void)
 {
 	kvault_genl_exit();
 	kvault_chardev_exit();
+	kvault_vault_exit();
 }
 
 module_init(kvault_init);

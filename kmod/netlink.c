@@ -3,7 +3,11 @@
  * The "kvault" generic netlink family. Requests are validated strictly
  * against per-command policies, so unknown, misplaced and wrongly sized
  * attributes never reach the handlers; every rejection carries an extack
- * message. All commands need CAP_SYS_ADMIN: each one talks to the TPM.
+ * message. All commands need CAP_SYS_ADMIN: the first ones talk to the TPM,
+ * the key ones (netlink_keys.c) reveal the vault's contents. GENL_ADMIN_PERM
+ * alone would only demand CAP_NET_ADMIN; it stays, so that callers without
+ * it are turned away before any parsing, and kvault_genl_pre_doit() and
+ * kvault_genl_dump_start() add the CAP_SYS_ADMIN check itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,9 +41,34 @@ static const struct nla_policy kvault_pcr_read_policy[KVAULT_A_MAX + 1] = {
 	[KVAULT_A_PCR_VALUES]		= KVAULT_REPLY_ONLY,
 };
 
-static struct genl_family kvault_genl_family;
+#define KVAULT_KEY_REPLY_ONLY \
+	[KVAULT_A_KEY_ALG]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_LEN]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_USAGE]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_ATTRS]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_STATE]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_VERSION]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_MIN_VERSION]	= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_CTIME]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_DESTROY_TIME]	= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_USE_COUNT]	= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_KEY_LAST_USE]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_EVENT_SEQ]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_EVENT_OP]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_EVENT_UID]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_EVENT_PID]		= KVAULT_REPLY_ONLY, \
+	[KVAULT_A_EVENT_TIME]		= KVAULT_REPLY_ONLY
 
-static int kvault_genl_check_flags(struct genl_info *info)
+/* KEY_GET: the doit wants one of ID and name, the dump neither. */
+static const struct nla_policy kvault_key_get_policy[KVAULT_A_MAX + 1] = {
+	[KVAULT_A_FLAGS]		= { .type = NLA_U32 },
+	[KVAULT_A_KEY_ID]		= { .type = NLA_U32 },
+	[KVAULT_A_KEY_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = KVAULT_KEY_NAME_MAX - 1 },
+	KVAULT_KEY_REPLY_ONLY,
+};
+
+int kvault_genl_check_flags(struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[KVAULT_A_FLAGS];
 
@@ -50,8 +79,8 @@ static int kvault_genl_check_flags(struct genl_info *info)
 	return 0;
 }
 
-static struct sk_buff *kvault_genl_reply_new(struct genl_info *info, u8 cmd,
-					     void **hdr)
+struct sk_buff *kvault_genl_reply_new(struct genl_info *info, u8 cmd,
+				      void **hdr)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 
@@ -106,7 +135,9 @@ static int kvault_genl_status(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	if (nla_put_u32(msg, KVAULT_A_ABI_VERSION, KVAULT_ABI_VERSION) ||
 	    nla_put_string(msg, KVAULT_A_MODULE_VERSION, KVAULT_VERSION) ||
-	    nla_put_u32(msg, KVAULT_A_TPM_FLAGS, tpm.flags))
+	    nla_put_u32(msg, KVAULT_A_TPM_FLAGS, tpm.flags) ||
+	    nla_put_u32(msg, KVAULT_A_KEYRING_ID, kvault_keyring_id()) ||
+	    nla_put_u32(msg, KVAULT_A_NR_KEYS, kvault_nr_keys_get()))
 		goto too_big;
 	if (tpm.flags & KVAULT_TPM_VERSION_2) {
 		u64 fw = (u64)tpm.fw_version_1 << 32 | tpm.fw_version_2;
@@ -202,6 +233,27 @@ out:
 	return rc;
 }
 
+static int kvault_genl_require_admin(struct sk_buff *skb,
+				     struct netlink_ext_ack *extack)
+{
+	/* netlink_capable() also checks whoever opened the socket */
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "CAP_SYS_ADMIN is required");
+	return -EPERM;
+}
+
+static int kvault_genl_pre_doit(const KVAULT_GENL_PRE_DOIT_OPS *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	return kvault_genl_require_admin(skb, info->extack);
+}
+
+static int kvault_genl_dump_start(struct netlink_callback *cb)
+{
+	return kvault_genl_require_admin(cb->skb, cb->extack);
+}
+
 static const struct genl_ops kvault_genl_ops[] = {
 	{
 		.cmd		= KVAULT_CMD_STATUS,
@@ -217,26 +269,48 @@ static const struct genl_ops kvault_genl_ops[] = {
 		.maxattr	= KVAULT_A_MAX,
 		.flags		= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd		= KVAULT_CMD_KEY_GET,
+		.doit		= kvault_genl_key_get,
+		.start		= kvault_genl_dump_start,
+		.dumpit		= kvault_genl_key_dump,
+		.policy		= kvault_key_get_policy,
+		.maxattr	= KVAULT_A_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+};
+
+/* Events name keys and who changed them: administrators only. */
+static const struct genl_multicast_group kvault_genl_mcgrps[] = {
+	{ .name = KVAULT_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 
 /* Not netnsok: the TPM belongs to the machine, so only init_net sees us. */
-static struct genl_family kvault_genl_family __ro_after_init = {
+struct genl_family kvault_genl_family __ro_after_init = {
 	.name		= KVAULT_GENL_NAME,
 	.version	= KVAULT_GENL_VERSION,
 	.maxattr	= KVAULT_A_MAX,
 	.module		= THIS_MODULE,
 	.ops		= kvault_genl_ops,
 	.n_ops		= ARRAY_SIZE(kvault_genl_ops),
+	.pre_doit	= kvault_genl_pre_doit,
+	.mcgrps		= kvault_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(kvault_genl_mcgrps),
 	.parallel_ops	= true,
 };
 
 int __init kvault_genl_init(void)
 {
-	return genl_register_family(&kvault_genl_family);
+	int rc = genl_register_family(&kvault_genl_family);
+
+	if (!rc)
+		kvault_genl_events_start();
+	return rc;
 }
 
 void kvault_genl_exit(void)
 {
+	kvault_genl_events_stop();
 	genl_unregister_family(&kvault_genl_family);
 }
 

@@ -11,6 +11,7 @@
 #include <linux/bitops.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include <linux/tpm.h>
 #include <net/netlink.h>
@@ -434,4 +435,39 @@ int kvault_tpm_pcr_read(u16 bank, u32 pcr_mask, struct kvault_pcr_values *out,
 out:
 	kvault_tpm_put(chip);
 	return rc;
+}
+
+/**
+ * kvault_tpm_mix_random() - fill a buffer with key material
+ * @buf: where to put it
+ * @len: how many bytes
+ *
+ * The kernel's CSPRNG (get_random_bytes()) fills @buf; when a TPM is
+ * present, as many bytes from its RNG (TPM2_GetRandom, through
+ * tpm_get_random(), which may return fewer bytes per call than asked) are
+ * XORed in. If the TPM fails part-way, the bytes it did give are still
+ * mixed in and the rest stay the CSPRNG's alone. The TPM's bytes are wiped.
+ */
+void kvault_tpm_mix_random(u8 *buf, size_t len)
+{
+	u8 tpm_bytes[KVAULT_SECRET_MAX_LEN];
+	struct tpm_chip *chip;
+	size_t done = 0, i;
+	int rc;
+
+	get_random_bytes(buf, len);
+	chip = tpm_default_chip();
+	if (!chip)
+		return;
+	len = min(len, sizeof(tpm_bytes));
+	while (done < len) {
+		rc = tpm_get_random(chip, tpm_bytes + done, len - done);
+		if (rc <= 0)
+			break;
+		done += rc;
+	}
+	put_device(&chip->dev);
+	for (i = 0; i < done; i++)
+		buf[i] ^= tpm_bytes[i];
+	memzero_explicit(tpm_bytes, sizeof(tpm_bytes));
 }

@@ -1,101 +1,58 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make check`: build kvault for both Debian kernels (6.12 through DKMS),
-# run the host unit tests, then boot each kernel in QEMU with a fresh swtpm
-# TPM 2.0 and run the selftests, plus a boot per kernel with no TPM. Fails
-# on any failed test, a guest that did not finish, or a kernel report in
-# dmesg. Ends with the line "N passed, N failed".
+# `make check`: the static checks (scripts/lint.sh), then build kvault for
+# both Debian kernels (6.12 through DKMS), run the host unit tests, boot
+# each kernel in QEMU with a fresh swtpm TPM 2.0 and run the selftests, plus
+# a boot per kernel with no TPM, and finally a short fuzz (FUZZ_SECONDS,
+# default 120) on 6.12. Fails on any failed test or check, a guest that did
+# not finish, or a kernel report in dmesg. Ends with "N passed, N failed".
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-build=$top/build
-results=$build/results
-logs=$build/logs
-rm -rf "$results" "$logs"
-mkdir -p "$results" "$logs"
-
-passed=0 failed=0
-start=$(date +%s)
-say() { printf '%s\n' "$*"; }
-fail_hard() { say "check: $*" >&2; say "$passed passed, $((failed + 1)) failed"; exit 1; }
-
-# count_tap FILE...: add the ok / not ok lines of TAP files to the totals
-# (only top-level results: subtest lines are indented); prints "p f".
-count_tap() {
-	local p f
-	p=$(cat "$@" 2>/dev/null | grep -cE '^ok [0-9]+')
-	f=$(cat "$@" 2>/dev/null | grep -cE '^not ok [0-9]+')
-	echo "$p $f"
-}
+cd "$(dirname "$0")/.." || exit 1
+SUITE=check
+# shellcheck source=scripts/suite-lib.sh
+. scripts/suite-lib.sh
 
 read -r k61 k612 < <(scripts/kernel-versions.sh)
-[ -n "$k61" ] && [ -n "$k612" ] || fail_hard "missing kernel headers; run 'make deps'"
+if [ -z "$k61" ] || [ -z "$k612" ]; then fail_hard "missing kernel headers; run 'make deps'"; fi
+
+# --- static checks -----------------------------------------------------------
+say "== lint"
+counted lint "$results/lint.tap" scripts/lint.sh
 
 # --- build -----------------------------------------------------------------
 say "== build"
-make -s KDIR="/usr/src/linux-headers-$k61" module > "$logs/build-$k61.log" 2>&1 ||
-	{ cat "$logs/build-$k61.log"; fail_hard "module build failed for $k61"; }
-scripts/dkms.sh build "$k612" "$build/kmod/$k612-dkms" > "$logs/dkms-$k612.log" 2>&1 ||
-	{ cat "$logs/dkms-$k612.log"; fail_hard "DKMS build failed for $k612"; }
-# W=1 must stay warning-free on both kernels
-make -s KDIR="/usr/src/linux-headers-$k612" module > "$logs/build-$k612.log" 2>&1 ||
-	{ cat "$logs/build-$k612.log"; fail_hard "module build failed for $k612"; }
-if grep -h 'warning:' "$logs/build-$k61.log" "$logs/build-$k612.log"; then
-	failed=$((failed + 1)); say "not ok - W=1 build has warnings"
-else
-	passed=$((passed + 1)); say "ok - W=1 build is warning-free on $k61 and $k612"
-fi
-make -s userspace selftests > "$logs/build-userspace.log" 2>&1 ||
-	{ cat "$logs/build-userspace.log"; fail_hard "userspace build failed"; }
+build_module "$k61" "/usr/src/linux-headers-$k61"
+run_logged "dkms-$k612.log" "DKMS build for $k612" \
+	scripts/dkms.sh build "$k612" "$build/kmod/$k612-dkms"
+build_module "$k612" "/usr/src/linux-headers-$k612"
+warning_free "$k61 and $k612" "$logs/build-$k61.log" "$logs/build-$k612.log"
+build_userspace
 say "built kvault.ko for $k61 (kbuild) and $k612 (DKMS), libkvault, kvaultctl, selftests"
 
 # --- host unit tests ---------------------------------------------------------
 say "== host unit tests"
-{ make -s check-unit; } > "$results/host-unit.tap" 2>&1
-unit_rc=$?
-selftests/vm/dmesg-check-test.sh > "$results/host-dmesg-check.tap" 2>&1 || unit_rc=1
-read -r p f < <(count_tap "$results/host-unit.tap" "$results/host-dmesg-check.tap")
-if [ "$unit_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-grep -hE '^not ok' "$results"/host-*.tap
-say "host: $p passed, $f failed"
-passed=$((passed + p)) failed=$((failed + f))
+counted "host unit tests" "$results/host-unit.tap" make -s check-unit
+counted "host dmesg-check tests" "$results/host-dmesg-check.tap" \
+	selftests/vm/dmesg-check-test.sh
 
 # --- guest boots ------------------------------------------------------------
-# boot KVER KO MODE: one QEMU boot running selftests/run-suite.sh MODE
-boot() {
-	local kver=$1 ko=$2 mode=$3 out=$results/$1-$3 rc p f extra=0 boot
-	local tpmopt=--tpm
-	[ "$mode" = notpm ] && tpmopt=--no-tpm
-	mkdir -p "$out"
-	selftests/vm/run-guest.sh --kernel "$kver" "$tpmopt" --out "$out" \
-		--timeout 900 --quiet -- \
-		"$top/selftests/run-suite.sh" "$mode" "$ko" "$build/selftests" \
-		"$build/userspace" > "$logs/guest-$kver-$mode.log" 2>&1
-	rc=$?
-	read -r p f < <(count_tap "$out"/*.tap)
-	grep -hE '^not ok' "$out"/*.tap 2>/dev/null | sed "s/^/  [$kver $mode] /"
-	if [ ! -f "$out/suite-done" ]; then
-		say "  [$kver $mode] guest did not finish the suite (exit $rc); see $out/console.log"
-		tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/    /'
-		extra=$((extra + 1))
-	fi
-	if ! selftests/vm/dmesg-check.sh "$out/dmesg.txt" > "$out/dmesg-reports.txt"; then
-		say "  [$kver $mode] kernel reports in dmesg:"
-		sed 's/^/    /' "$out/dmesg-reports.txt" | head -n 40
-		extra=$((extra + 1))
-	fi
-	boot=$(cat "$out/boot-seconds" 2>/dev/null || echo '?')
-	say "$kver ($mode): $p passed, $((f + extra)) failed (boot ${boot}s)"
-	passed=$((passed + p)) failed=$((failed + f + extra))
+# suite KVER KO MODE: a boot of Debian kernel KVER running run-suite.sh MODE
+suite() {
+	boot "$1" "$3" --kernel "$1" -- \
+		"$top/selftests/run-suite.sh" "$3" "$2" "$build/selftests" "$build/userspace"
 }
 
 say "== guest: $k61"
-boot "$k61" "$build/kmod/$k61/kvault.ko" tpm
-boot "$k61" "$build/kmod/$k61/kvault.ko" notpm
+suite "$k61" "$build/kmod/$k61/kvault.ko" tpm
+suite "$k61" "$build/kmod/$k61/kvault.ko" notpm
 say "== guest: $k612 (DKMS-built module)"
-boot "$k612" "$build/kmod/$k612-dkms/kvault.ko" tpm
-boot "$k612" "$build/kmod/$k612-dkms/kvault.ko" notpm
+suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" tpm
+suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" notpm
 
-say "== done in $(( $(date +%s) - start ))s; results in $results"
-say "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# --- short fuzz --------------------------------------------------------------
+say "== fuzz: ${FUZZ_SECONDS:-120}s on $k612"
+counted fuzz "$results/fuzz.tap" scripts/fuzz.sh --kernel "$k612" \
+	--duration "${FUZZ_SECONDS:-120}" --out "$results/fuzz"
+grep -E '^# .*(ops|seed)' "$results/fuzz.tap" | head -n 3
+
+summary

@@ -37,7 +37,7 @@ static void check_pcrs(struct __test_metadata *_metadata, const char *bank,
 
 		n = sysfs_pcr(bank, i, v, sizeof(v));
 		ASSERT_LT(0, n);
-		hex_encode(v, n, hex);
+		hex_encode(v, (size_t)n, hex);
 		p = strcasestr(out, hex);
 		if (mask & (1u << i))
 			EXPECT_NE(NULL, p) TH_LOG("%s PCR %d missing", bank, i);

@@ -16,14 +16,17 @@
 
 FIXTURE(dev) {
 	int fd;
-	long page;
+	size_t page;
 };
 
 FIXTURE_SETUP(dev)
 {
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_LT(0, page);
+	self->page = (size_t)page;
 	self->fd = kvault_dev_open();
 	ASSERT_LE(0, self->fd);
-	self->page = sysconf(_SC_PAGESIZE);
 }
 
 FIXTURE_TEARDOWN(dev)
@@ -39,7 +42,9 @@ static int status_sized(int fd, size_t size, unsigned char tail)
 	struct kvault_status *st = (void *)buf;
 	int rc;
 
-	st->size = size;
+	if (size > UINT32_MAX)
+		abort();
+	st->size = (__u32)size;
 	if (size > sizeof(*st))
 		buf[size - 1] = tail;
 	rc = ioctl_errno(fd, KVAULT_IOC_STATUS, buf);
@@ -56,7 +61,7 @@ TEST_F(dev, status_too_small_for_any_version)
 
 TEST_F(dev, larger_struct_with_zero_tail_is_accepted)
 {
-	size_t big = sizeof(struct kvault_status) + 64;
+	const __u32 big = sizeof(struct kvault_status) + 64;
 	struct kvault_status *st = calloc(1, big);
 
 	ASSERT_NE(NULL, st);

@@ -125,7 +125,7 @@ TEST_F(nl, truncated_attributes)
 	size_t n = bank_mask(self->attrs, KVAULT_TPM_ALG_SHA256, 1);
 
 	/* the last attribute claims more bytes than the message holds */
-	nla = (struct nlattr *)(self->attrs + n - NLA_ALIGN(NLA_HDRLEN + 4));
+	nla = (struct nlattr *)(self->attrs + n - nla_align_size(NLA_HDRLEN_SIZE + 4));
 	nla->nla_len = 200;
 	EXPECT_EQ(-EINVAL, pcr_req(self, n));
 	EXPECT_NE(0, strlen(self->g.errmsg));

@@ -37,7 +37,11 @@ static int nobody_open(void)
 	return kvault_dev_open() == -EACCES ? 0 : 1;
 }
 
-static int nobody_netlink(void)
+/*
+ * Both netlink commands refused with EPERM and @msg as the extack message
+ * (NULL: any message). Resolving the family is allowed; using it is not.
+ */
+static int netlink_refused(const char *msg)
 {
 	char attrs[32], reply[4096];
 	size_t n, rlen = sizeof(reply);
@@ -45,35 +49,58 @@ static int nobody_netlink(void)
 	uint32_t mask = 1;
 	struct genl_raw g;
 
-	if (drop_privileges(NOBODY, NOBODY))
-		return 10;
-	/* resolving the family is allowed; using it is not */
 	if (genl_raw_open(&g))
 		return 11;
 	if (genl_raw_call(&g, KVAULT_CMD_STATUS, NULL, 0, reply, &rlen) != -EPERM)
 		return 1;
+	if (msg && strcmp(g.errmsg, msg))
+		return 2;
 	n = attr_put(attrs, 0, KVAULT_A_PCR_BANK, &bank, 2);
 	n = attr_put(attrs, n, KVAULT_A_PCR_MASK, &mask, 4);
 	rlen = sizeof(reply);
 	if (genl_raw_call(&g, KVAULT_CMD_PCR_READ, attrs, n, reply, &rlen) != -EPERM)
-		return 2;
+		return 3;
 	genl_raw_close(&g);
 	return 0;
 }
 
-/* Root, but without CAP_SYS_ADMIN: DAC lets it open, kvault must not. */
-static int root_without_cap_sys_admin(void)
+static int nobody_netlink(void)
+{
+	if (drop_privileges(NOBODY, NOBODY))
+		return 10;
+	return netlink_refused(NULL);
+}
+
+/* Keep root's uid and every capability but CAP_SYS_ADMIN. */
+static int drop_cap_sys_admin(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
 	if (syscall(SYS_capget, &hdr, data))
-		return 10;
+		return -1;
 	data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
 	data[CAP_SYS_ADMIN / 32].permitted &= ~(1u << (CAP_SYS_ADMIN % 32));
-	if (syscall(SYS_capset, &hdr, data))
-		return 11;
+	return syscall(SYS_capset, &hdr, data) ? -1 : 0;
+}
+
+/* Root, but without CAP_SYS_ADMIN: DAC lets it open, kvault must not. */
+static int root_without_cap_sys_admin(void)
+{
+	if (drop_cap_sys_admin())
+		return 10;
 	return kvault_dev_open() == -EPERM ? 0 : 1;
+}
+
+/*
+ * Root keeping CAP_NET_ADMIN but not CAP_SYS_ADMIN: the genl core's own
+ * admin flag would let it through, kvault must not (found by the fuzzer).
+ */
+static int root_without_cap_sys_admin_netlink(void)
+{
+	if (drop_cap_sys_admin())
+		return 10;
+	return netlink_refused("CAP_SYS_ADMIN is required");
 }
 
 static int nobody_open_loosened_node(void)
@@ -107,6 +134,11 @@ TEST(nobody_cannot_use_netlink)
 TEST(root_without_cap_sys_admin_is_refused)
 {
 	EXPECT_EQ(0, in_child(root_without_cap_sys_admin));
+}
+
+TEST(root_without_cap_sys_admin_is_refused_by_netlink)
+{
+	EXPECT_EQ(0, in_child(root_without_cap_sys_admin_netlink));
 }
 
 TEST(loosened_node_mode_still_refuses_nobody)

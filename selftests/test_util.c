@@ -20,17 +20,19 @@
 #endif
 
 size_t attr_put(void *buf, size_t off, uint16_t type, const void *data,
-		uint16_t len)
+		size_t len)
 {
 	struct nlattr *nla = (struct nlattr *)((char *)buf + off);
 
+	if (len > UINT16_MAX - NLA_HDRLEN_SIZE)
+		abort();
 	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
+	nla->nla_len = (uint16_t)(NLA_HDRLEN_SIZE + len);
 	if (len)
-		memcpy((char *)nla + NLA_HDRLEN, data, len);
-	memset((char *)nla + NLA_HDRLEN + len, 0,
-	       NLA_ALIGN(nla->nla_len) - nla->nla_len);
-	return off + NLA_ALIGN(nla->nla_len);
+		memcpy((char *)nla + NLA_HDRLEN_SIZE, data, len);
+	memset((char *)nla + NLA_HDRLEN_SIZE + len, 0,
+	       nla_align_size(nla->nla_len) - nla->nla_len);
+	return off + nla_align_size(nla->nla_len);
 }
 
 const void *attr_find(const void *buf, size_t len, uint16_t type,
@@ -38,17 +40,18 @@ const void *attr_find(const void *buf, size_t len, uint16_t type,
 {
 	size_t off = 0;
 
-	while (off + NLA_HDRLEN <= len) {
+	while (off + NLA_HDRLEN_SIZE <= len) {
 		const struct nlattr *nla = (const void *)((const char *)buf + off);
 
-		if (nla->nla_len < NLA_HDRLEN || off + nla->nla_len > len)
+		if (nla->nla_len < NLA_HDRLEN_SIZE || off + nla->nla_len > len)
 			return NULL;
 		if ((nla->nla_type & NLA_TYPE_MASK) == type) {
+			/* no larger than nla_len, checked above */
 			if (plen)
-				*plen = nla->nla_len - NLA_HDRLEN;
-			return (const char *)nla + NLA_HDRLEN;
+				*plen = (uint16_t)(nla->nla_len - NLA_HDRLEN_SIZE);
+			return (const char *)nla + NLA_HDRLEN_SIZE;
 		}
-		off += NLA_ALIGN(nla->nla_len);
+		off += nla_align_size(nla->nla_len);
 	}
 	return NULL;
 }
@@ -67,7 +70,8 @@ static int genl_raw_xfer(struct genl_raw *g, uint16_t type, uint8_t cmd,
 	if (NLMSG_SPACE(GENL_HDRLEN + attrs_len) > sizeof(buf))
 		return -E2BIG;
 	memset(buf, 0, NLMSG_SPACE(GENL_HDRLEN));
-	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN + attrs_len);
+	/* fits: NLMSG_SPACE() of it is within buf, checked above */
+	nlh->nlmsg_len = (uint32_t)NLMSG_LENGTH(GENL_HDRLEN + attrs_len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = ++g->seq;
@@ -189,7 +193,7 @@ int hex_decode(const char *hex, uint8_t *out, size_t len)
 
 		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
 			return -1;
-		out[i] = v;
+		out[i] = (uint8_t)v;	/* %2x: at most 0xff */
 	}
 	return 0;
 }
@@ -220,7 +224,7 @@ int sysfs_pcr(const char *bank, int pcr, uint8_t *out, size_t len)
 		hex[--n] = '\0';
 	if (n % 2 || n / 2 > len || hex_decode(hex, out, n / 2))
 		return -1;
-	return n / 2;
+	return (int)(n / 2);	/* n < sizeof(hex) */
 }
 
 int run_capture(char *out, size_t len, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/kvault.h>
+#include <linux/netlink.h>
 
 #define KVAULT_DEV "/dev/kvault"
 #define NOBODY 65534
@@ -32,9 +33,22 @@ void genl_raw_close(struct genl_raw *g);
  */
 int genl_raw_call(struct genl_raw *g, uint8_t cmd, const void *attrs,
 		  size_t attrs_len, void *reply, size_t *reply_len);
-/* Append one attribute; returns the new length. */
+/*
+ * NLA_ALIGN() and NLA_HDRLEN of <linux/netlink.h> in size_t: the uapi macros
+ * mask with the negative int ~(NLA_ALIGNTO - 1), which -Wconversion flags.
+ */
+static inline size_t nla_align_size(size_t len)
+{
+	return (len + NLA_ALIGNTO - 1) & ~(size_t)(NLA_ALIGNTO - 1);
+}
+#define NLA_HDRLEN_SIZE nla_align_size(sizeof(struct nlattr))
+
+/*
+ * Append one attribute with @len payload bytes; returns the new length.
+ * Aborts if @len does not fit an attribute (more than 65531 bytes).
+ */
 size_t attr_put(void *buf, size_t off, uint16_t type, const void *data,
-		uint16_t len);
+		size_t len);
 /* Find attribute @type in a stream; returns its payload or NULL. */
 const void *attr_find(const void *buf, size_t len, uint16_t type,
 		      uint16_t *plen);

@@ -12,7 +12,12 @@ clean='[    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.o
 [    9.876543] kvault: loading out-of-tree module taints kernel.
 [    9.876600] kvault: module verification failed: signature and/or required key missing - tainting kernel
 [    9.900000] kvault: kvault 0.1.0 loaded (ABI 1)
-[   10.000000] kvault: `notanumber'"'"' invalid for parameter `group'"'"''
+[   10.000000] kvault: `notanumber'"'"' invalid for parameter `group'"'"'
+[    0.000000] kasan: KernelAddressSanitizer initialized
+[    0.000000] rcu: 	RCU lockdep checking is enabled.
+[    0.000000] ... MAX_LOCKDEP_SUBCLASSES:  8
+[   64.120411] kmemleak: Kernel memory leak detector initialized (mem pool available: 15084)
+[   81.766210] SLUB: Unable to allocate memory on node -1, gfp=0xdc0(GFP_KERNEL|__GFP_ZERO)'
 
 check() {	# check EXPECTED_EXIT NAME LINE
 	n=$((n + 1))
@@ -22,7 +27,7 @@ check() {	# check EXPECTED_EXIT NAME LINE
 }
 
 echo "TAP version 13"
-check 0 "clean boot log passes" ""
+check 0 "clean boot log passes (incl. a debug kernel's banners)" ""
 check 1 "WARN splat" "[   12.1] WARNING: CPU: 1 PID: 300 at kmod/tpm.c:42 kvault_tpm_get+0x10/0x20 [kvault]"
 check 1 "oops" "[   12.1] Oops: 0000 [#1] PREEMPT SMP NOPTI"
 check 1 "BUG" "[   12.1] BUG: kernel NULL pointer dereference, address: 0000000000000008"
@@ -33,6 +38,10 @@ check 1 "kmemleak" "[   12.1] kmemleak: 2 new suspected memory leaks (see /sys/k
 check 1 "refcount" "[   12.1] refcount_t: underflow; use-after-free."
 check 1 "list corruption" "[   12.1] list_del corruption. prev->next should be ffff888, but was dead000000000122"
 check 1 "hung task" "[  250.1] INFO: task insmod:300 blocked for more than 120 seconds."
+check 1 "debugobjects" "[   12.1] ODEBUG: free active (active state 0) object: 00000000d1e5f4a0 object type: timer_list hint: kvault_timeout+0x0/0x10 [kvault]"
+check 1 "kmemleak off" "[   12.1] kmemleak: Kernel memory leak detector disabled"
+check 1 "kmemleak pool" "[   12.1] kmemleak: Memory pool empty, consider increasing CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE"
+check 1 "lockdep off" "[   12.1] INFO: lockdep is turned off."
 n=$((n + 1))
 : > "$tmp/empty"
 if "$here/dmesg-check.sh" "$tmp/empty" > /dev/null; then echo "not ok $n empty dmesg fails"; bad=1; else echo "ok $n empty dmesg fails"; fi

@@ -1,33 +1,39 @@
 #!/bin/sh
-# Usage: selftests/vm/mkinitramfs.sh KVER OUT.cpio.gz
+# Usage: selftests/vm/mkinitramfs.sh [--no-modules] KVER OUT.cpio.gz
 # Build a busybox-static initramfs for kernel KVER containing /init
 # (selftests/vm/initramfs-init) and, decompressed, the modules needed to mount
 # the host root over virtio-9p and put an overlayfs on it.  Modules are listed
 # in /etc/modules.load in load order, resolved from KVER's modules.dep
-# (`modprobe --show-depends`); built-in ones are skipped.
+# (`modprobe --show-depends`); built-in ones are skipped.  --no-modules: a
+# kernel with all of that built in and no module tree (the debug kernel).
 # Cached: OUT is rebuilt only when OUT.key (a hash of all inputs) changes.
 set -eu
-KVER=${1:?usage: $0 KVER OUT.cpio.gz}
-OUT=${2:?usage: $0 KVER OUT.cpio.gz}
+NOMODS=''
+[ "${1:-}" != --no-modules ] || { NOMODS=1; shift; }
+KVER=${1:?usage: $0 [--no-modules] KVER OUT.cpio.gz}
+OUT=${2:?usage: $0 [--no-modules] KVER OUT.cpio.gz}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 INIT=$HERE/initramfs-init
 BUSYBOX=/bin/busybox
 WANT="virtio_pci 9pnet_virtio 9p overlay"
 
-# Locate the kernel's module tree (downloads/extracts it if needed).
-MODDIR=$("$REPO/scripts/fetch-kernel.sh" "$KVER" | sed -n 's/^MODDIR=//p')
-BASE=${MODDIR%/lib/modules/"$KVER"}
-[ -n "$BASE" ] || BASE=/
+MODS=''
+if [ -z "$NOMODS" ]; then
+	# Locate the kernel's module tree (downloads/extracts it if needed).
+	MODDIR=$("$REPO/scripts/fetch-kernel.sh" "$KVER" | sed -n 's/^MODDIR=//p')
+	BASE=${MODDIR%/lib/modules/"$KVER"}
+	[ -n "$BASE" ] || BASE=/
 
-# Resolve the ordered, de-duplicated module list.
-MODS=$(for m in $WANT; do
-	modprobe -d "$BASE" -S "$KVER" --show-depends "$m"
-done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+	# Resolve the ordered, de-duplicated module list.
+	MODS=$(for m in $WANT; do
+		modprobe -d "$BASE" -S "$KVER" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+fi
 
 # Cache key: every input file's identity + this script + the init script.
 KEY=$({
-	echo "$KVER"
+	echo "$KVER $NOMODS"
 	cat "$0" "$INIT"
 	# shellcheck disable=SC2086
 	ls -lL --time-style=+%s "$BUSYBOX" $MODS

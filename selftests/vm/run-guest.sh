@@ -1,10 +1,19 @@
 #!/bin/bash
-# Boot a QEMU (TCG) guest on a Debian kernel and run one command in it.
+# Boot a QEMU (TCG) guest on a Debian (or a custom) kernel and run one
+# command in it.
 #
-# Usage: selftests/vm/run-guest.sh --kernel KVER|6.1|6.12 --out DIR
-#          [--tpm|--no-tpm] [--tpm-state DIR] [--timeout SEC (600)]
-#          [--append 'kernel cmdline'] [--env NAME=VALUE]... [--quiet]
-#          -- COMMAND [ARGS...]
+# Usage: selftests/vm/run-guest.sh --kernel KVER|6.1|6.12 [--kernel-image FILE]
+#          --out DIR [--tpm|--no-tpm] [--tpm-state DIR] [--timeout SEC (600)]
+#          [--machine TYPE (pc)] [--append 'kernel cmdline'] [--env NAME=VALUE]...
+#          [--quiet] -- COMMAND [ARGS...]
+#
+# --kernel-image FILE boots FILE (a bzImage with everything the guest needs
+# built in, such as the debug kernel of scripts/build-debug-kernel.sh)
+# instead of a Debian kernel; KVER is then FILE's release (`uname -r`), it
+# has no module tree, and the initramfs carries no modules.  --machine is
+# QEMU's machine type: q35 suits a slow debug kernel (its ACPI PCI routing is
+# a static table; pc's is an AML loop that takes a KASAN kernel tens of
+# seconds under TCG).
 #
 # The guest's root is the host's / (9p, read-only) under a tmpfs overlay, so
 # COMMAND is any host path or PATH command; it runs as root in the guest, in
@@ -29,16 +38,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${KVAULT_CACHE:-$REPO/.cache}
 
-usage() { sed -n '4,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-KVER='' OUT='' TPM=1 TPMSTATE='' TIMEOUT=600 APPEND='' QUIET='' ENVS=()
+usage() { sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+KVER='' KIMAGE='' MACHINE=pc OUT='' TPM=1 TPMSTATE='' TIMEOUT=600 APPEND='' QUIET='' ENVS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KVER=${2:?}; shift ;;
+	--kernel-image) KIMAGE=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
 	--tpm) TPM=1 ;;
 	--no-tpm) TPM= ;;
 	--tpm-state) TPMSTATE=${2:?}; shift ;;
 	--timeout) TIMEOUT=${2:?}; shift ;;
+	--machine) MACHINE=${2:?}; shift ;;
 	--append) APPEND=${2?}; shift ;;
 	--env)
 		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "run-guest: bad --env '${2:-}'" >&2; exit 2; }
@@ -52,14 +63,20 @@ while [ $# -gt 0 ]; do
 done
 { [ -n "$KVER" ] && [ -n "$OUT" ] && [ $# -gt 0 ]; } || usage
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || usage
-case $KVER in 6.1|6.12) KVER=$("$REPO/scripts/kernel-versions.sh" "$KVER") ;; esac
-
-# Kernel + modules (downloaded/extracted if not installed) and the initramfs.
-KENV=$("$REPO/scripts/fetch-kernel.sh" "$KVER")
-VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$KENV")
-MODDIR=$(sed -n 's/^MODDIR=//p' <<<"$KENV")
+[ -n "$KIMAGE" ] || case $KVER in 6.1|6.12) KVER=$("$REPO/scripts/kernel-versions.sh" "$KVER") ;; esac
 INITRD=$CACHE/initramfs/$KVER.cpio.gz
-"$HERE/mkinitramfs.sh" "$KVER" "$INITRD"
+if [ -n "$KIMAGE" ]; then
+	# A self-contained image: no module tree, no modules in the initramfs.
+	[ -r "$KIMAGE" ] || { echo "run-guest: no kernel image $KIMAGE" >&2; exit 2; }
+	VMLINUZ=$KIMAGE MODDIR=''
+	"$HERE/mkinitramfs.sh" --no-modules "$KVER" "$INITRD"
+else
+	# Kernel + modules (downloaded/extracted if not installed) and the initramfs.
+	KENV=$("$REPO/scripts/fetch-kernel.sh" "$KVER")
+	VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$KENV")
+	MODDIR=$(sed -n 's/^MODDIR=//p' <<<"$KENV")
+	"$HERE/mkinitramfs.sh" "$KVER" "$INITRD"
+fi
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -124,7 +141,8 @@ boot() {
 	fi
 	: >"$OUT/console.log"
 	T0=$(date +%s.%N)
-	qemu-system-x86_64 -accel "${KVAULT_QEMU_ACCEL:-tcg,thread=multi}" -smp 2 -cpu max -m 1024 \
+	qemu-system-x86_64 -machine "$MACHINE" -accel "${KVAULT_QEMU_ACCEL:-tcg,thread=multi}" \
+		-smp 2 -cpu max -m 1024 \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-chardev "file,id=con,path=$OUT/console.log" -serial chardev:con \
 		-kernel "$VMLINUZ" -initrd "$INITRD" -append "$CMDLINE" \

@@ -123,9 +123,19 @@ struct kvault_status {
 	char tpm_vendor[KVAULT_TPM_VENDOR_LEN];
 	__u32 reserved0;
 	__aligned_u64 reserved[4];
+	/* VER1 */
+	__s32 keyring_id;
+	__u32 nr_keys;
 };
 
 #define KVAULT_STATUS_SIZE_VER0		184
+/*
+ * VER1 adds, out: @keyring_id, the serial of the vault's own keyring
+ * "_kvault" (where KVAULT_IOC_KEY_CREATE puts keys), and @nr_keys, the
+ * number of keys the vault holds (instantiated and not yet garbage
+ * collected).
+ */
+#define KVAULT_STATUS_SIZE_VER1		192
 
 /**
  * struct kvault_pcr_read - KVAULT_IOC_PCR_READ argument
@@ -179,15 +189,230 @@ struct kvault_pcr_read {
 #define KVAULT_IOC_PCR_READ		_IOWR(KVAULT_IOC_MAGIC, 0x02, struct kvault_pcr_read)
 
 /*
+ * Keys
+ * ----
+ * A vault key is a keyring key of type "kvault" (KVAULT_KEY_TYPE): its
+ * name is the key's description, its ID is the key's serial. Material is
+ * generated in the kernel and never leaves it: no ioctl, netlink message,
+ * keyctl read, log line or error carries it.
+ *
+ * Names: 1 to KVAULT_KEY_NAME_MAX - 1 bytes of printable ASCII other than
+ * space (0x21-0x7e); they are unique in the whole vault, whatever keyring
+ * a key is linked into (a duplicate gives EEXIST).
+ *
+ * Algorithms (KVAULT_ALG_*) fix the material length and the usage the key
+ * may have (KVAULT_USAGE_*):
+ *
+ *   aes-128 16 bytes, aes-256 32: encrypt decrypt wrap unwrap crypto-api
+ *   aes-xts-256 32 bytes, aes-xts-512 64: encrypt decrypt crypto-api
+ *   hmac-sha256 32, hmac-sha384 48, hmac-sha512 64: sign verify crypto-api
+ *   secret-N, N = 16..128 bytes: every usage
+ *
+ * A key created with usage 0 (or no "usage=") gets every usage its
+ * algorithm allows; asking for one it does not allow is EINVAL.
+ *
+ * Material: get_random_bytes() output, XORed with the same number of bytes
+ * from the TPM's RNG (TPM2_GetRandom through tpm_get_random()) when a TPM
+ * is present. XOR with an independent source cannot make the result less
+ * random than either input; a TPM that fails is ignored (kernel RNG only).
+ *
+ * Versions: a key starts at version 1. Rotation adds version N+1 with new
+ * material; older versions stay until the minimum version is raised past
+ * them, which wipes their material. At most KVAULT_KEY_MAX_VERSIONS
+ * versions are live at a time (rotation gives ENOSPC beyond).
+ *
+ * States (KVAULT_KEY_STATE_*) and transitions, with the errno of each
+ * illegal one:
+ *
+ *   enable:           disabled -> enabled; enabled: EALREADY
+ *   disable:          enabled -> disabled; disabled: EALREADY
+ *   rotate, set-min-version, tighten:
+ *                     enabled or disabled (the state is kept)
+ *   schedule-destroy: enabled or disabled -> destroy-pending, with a
+ *                     deadline @arg seconds ahead (at most
+ *                     KVAULT_DESTROY_MAX_WINDOW; 0 destroys at once from a
+ *                     work item); destroy-pending: EALREADY
+ *   cancel-destroy:   destroy-pending -> disabled; otherwise EINVAL
+ *   destroy:          any state -> destroyed (also from revoked/expired)
+ *
+ * On a destroy-pending key every other operation (enable, disable, rotate,
+ * set-min-version, tighten) gives EBUSY. On a destroyed key every operation
+ * gives ENOKEY, as do keys invalidated or unlinked from every keyring but
+ * not yet collected; a key revoked with keyctl gives EKEYREVOKED, an expired
+ * one EKEYEXPIRED (its material is wiped when the vault first notices). An
+ * ID or name the vault does not hold (never did, or the key was collected) gives ENOENT.
+ *
+ * Destroyed, revoked and expired keys have every version's material wiped
+ * (memzero_explicit + kfree_sensitive) at once; a destroyed key is also
+ * invalidated, so the keyring core unlinks and frees it.
+ *
+ * Unloading kvault with live keys wipes and destroys them all: the key
+ * type's unregistration garbage-collects every key of the type.
+ *
+ * Permission model: managing keys (every KVAULT_IOC_KEY_* ioctl, every
+ * netlink command, the "events" group) needs what /dev/kvault and the
+ * netlink family already need: CAP_SYS_ADMIN (or the "group" for the
+ * device). Through keyctl, the keyring core's permissions apply: adding a
+ * key needs write permission on the keyring, and view, search, link,
+ * setattr (timeout, setperm) and invalidate are governed by the key's own
+ * permission mask (setperm). Using a key (later: crypto operations) will
+ * need the key's "use" permissions as well. "keyctl read" is refused with
+ * EOPNOTSUPP for everyone: material is never readable.
+ *
+ * keyctl interface, payload of "keyctl add kvault NAME PAYLOAD RING":
+ *
+ *   new ALG [usage=U1,U2,...] [exportable=0|1]
+ *   import ALG HEX [usage=...] [exportable=0|1]
+ *
+ * ALG is an algorithm name above ("secret-N" with N in decimal), U a usage
+ * name (encrypt decrypt wrap unwrap sign verify crypto-api), HEX exactly
+ * twice the material length in hex digits. "import" is refused with EPERM
+ * unless the module parameter allow_plaintext_import is 1; such keys have
+ * KVAULT_KEY_IMPORTED set. The payload is at most KVAULT_KEY_PAYLOAD_MAX
+ * bytes of printable ASCII words separated by single spaces, optionally
+ * followed by one NUL; anything else (unknown words or options, repeated
+ * options, embedded NULs, bad lengths) is EINVAL. Updating a key with
+ * keyctl update is not supported (EOPNOTSUPP).
+ */
+#define KVAULT_KEY_TYPE			"kvault"
+#define KVAULT_KEY_NAME_MAX		128
+#define KVAULT_KEY_PAYLOAD_MAX		1024
+#define KVAULT_KEY_MAX_VERSIONS		64
+#define KVAULT_SECRET_MIN_LEN		16
+#define KVAULT_SECRET_MAX_LEN		128
+/* 366 days */
+#define KVAULT_DESTROY_MAX_WINDOW	31622400U
+
+/* Algorithms */
+#define KVAULT_ALG_AES_128		1
+#define KVAULT_ALG_AES_256		2
+#define KVAULT_ALG_AES_XTS_256		3
+#define KVAULT_ALG_AES_XTS_512		4
+#define KVAULT_ALG_HMAC_SHA256		5
+#define KVAULT_ALG_HMAC_SHA384		6
+#define KVAULT_ALG_HMAC_SHA512		7
+#define KVAULT_ALG_SECRET		8	/* with a length */
+
+/* Usage flags */
+#define KVAULT_USAGE_ENCRYPT		(1U << 0)
+#define KVAULT_USAGE_DECRYPT		(1U << 1)
+#define KVAULT_USAGE_WRAP		(1U << 2)
+#define KVAULT_USAGE_UNWRAP		(1U << 3)
+#define KVAULT_USAGE_SIGN		(1U << 4)
+#define KVAULT_USAGE_VERIFY		(1U << 5)
+#define KVAULT_USAGE_CRYPTO_API		(1U << 6)
+#define KVAULT_USAGE_ALL		0x7fU
+
+/* Key attributes (KVAULT_A_KEY_ATTRS, kvault_key_create.flags) */
+#define KVAULT_KEY_EXPORTABLE		(1U << 0)	/* one-way: can only be cleared */
+#define KVAULT_KEY_IMPORTED		(1U << 1)	/* origin: plaintext import */
+#define KVAULT_KEY_REVOKED		(1U << 2)	/* revoked with keyctl */
+#define KVAULT_KEY_EXPIRED		(1U << 3)	/* its timeout passed */
+
+/* Key states */
+#define KVAULT_KEY_STATE_ENABLED	1
+#define KVAULT_KEY_STATE_DISABLED	2
+#define KVAULT_KEY_STATE_DESTROY_PENDING 3
+#define KVAULT_KEY_STATE_DESTROYED	4
+
+/**
+ * struct kvault_key_create - KVAULT_IOC_KEY_CREATE argument
+ * @size:    in: sizeof(struct kvault_key_create); out: bytes written
+ * @flags:   in: KVAULT_KEY_EXPORTABLE or 0
+ * @alg:     in: KVAULT_ALG_*
+ * @alg_len: in: material length in bytes for KVAULT_ALG_SECRET
+ *           (KVAULT_SECRET_MIN_LEN..KVAULT_SECRET_MAX_LEN), 0 otherwise
+ * @usage:   in: KVAULT_USAGE_* bits, or 0 for all the algorithm allows
+ * @id:      in: must be 0; out: the new key's ID (keyring serial)
+ * @name:    in: the key's name, NUL-terminated, rest zero
+ * @reserved: must be zero
+ *
+ * Creates a key, version 1, enabled, linked into the vault's keyring
+ * (kvault_status.keyring_id) and charged to the caller's key quota, as
+ * "keyctl add" would. Errors: EINVAL for bad fields or name, EEXIST for a
+ * name in use, EDQUOT when the caller's key quota is exhausted.
+ */
+struct kvault_key_create {
+	__u32 size;
+	__u32 flags;
+	__u32 alg;
+	__u32 alg_len;
+	__u32 usage;
+	__s32 id;
+	char name[KVAULT_KEY_NAME_MAX];
+	__aligned_u64 reserved[4];
+};
+
+#define KVAULT_KEY_CREATE_SIZE_VER0	184
+
+/**
+ * struct kvault_key_op - argument of every other KVAULT_IOC_KEY_* ioctl
+ * @size:         in: sizeof(struct kvault_key_op); out: bytes written
+ * @flags:        in: must be 0
+ * @id:           in: the key's ID, or 0 to name it by @name; out: its ID
+ * @arg:          in: KEY_SET_MIN_VERSION: the new minimum version;
+ *                KEY_SCHEDULE_DESTROY: the pending window in seconds;
+ *                KEY_TIGHTEN: the KVAULT_KEY_EXPORTABLE bits to clear;
+ *                must be 0 for the others
+ * @name:         in: with @id 0, the key's name, NUL-terminated, rest
+ *                zero; must be all zero when @id is set
+ * @state:        out: KVAULT_KEY_STATE_* after the operation
+ * @version:      out: current (newest) version
+ * @min_version:  out: minimum version
+ * @attrs:        out: KVAULT_KEY_* attribute bits
+ * @destroy_time: out: for a destroy-pending key, the deadline
+ *                (CLOCK_REALTIME, ns); 0 otherwise
+ * @reserved:     must be zero
+ *
+ * set-min-version: @arg must lie between the current minimum (lowering
+ * is EINVAL) and the current version (ERANGE beyond); versions below it are
+ * wiped and forgotten. See "States" above for the other errors.
+ */
+struct kvault_key_op {
+	__u32 size;
+	__u32 flags;
+	__s32 id;
+	__u32 arg;
+	char name[KVAULT_KEY_NAME_MAX];
+	__u32 state;
+	__u32 version;
+	__u32 min_version;
+	__u32 attrs;
+	__aligned_u64 destroy_time;
+	__aligned_u64 reserved[4];
+};
+
+#define KVAULT_KEY_OP_SIZE_VER0		200
+
+#define KVAULT_IOC_KEY_CREATE		_IOWR(KVAULT_IOC_MAGIC, 0x10, struct kvault_key_create)
+#define KVAULT_IOC_KEY_ROTATE		_IOWR(KVAULT_IOC_MAGIC, 0x11, struct kvault_key_op)
+#define KVAULT_IOC_KEY_SET_MIN_VERSION	_IOWR(KVAULT_IOC_MAGIC, 0x12, struct kvault_key_op)
+#define KVAULT_IOC_KEY_ENABLE		_IOWR(KVAULT_IOC_MAGIC, 0x13, struct kvault_key_op)
+#define KVAULT_IOC_KEY_DISABLE		_IOWR(KVAULT_IOC_MAGIC, 0x14, struct kvault_key_op)
+#define KVAULT_IOC_KEY_SCHEDULE_DESTROY	_IOWR(KVAULT_IOC_MAGIC, 0x15, struct kvault_key_op)
+#define KVAULT_IOC_KEY_CANCEL_DESTROY	_IOWR(KVAULT_IOC_MAGIC, 0x16, struct kvault_key_op)
+#define KVAULT_IOC_KEY_DESTROY		_IOWR(KVAULT_IOC_MAGIC, 0x17, struct kvault_key_op)
+/* Fill in the out fields of struct kvault_key_op only. */
+#define KVAULT_IOC_KEY_INFO		_IOWR(KVAULT_IOC_MAGIC, 0x18, struct kvault_key_op)
+/* Clear one-way attributes (@arg: KVAULT_KEY_EXPORTABLE). */
+#define KVAULT_IOC_KEY_TIGHTEN		_IOWR(KVAULT_IOC_MAGIC, 0x19, struct kvault_key_op)
+
+/*
  * Generic netlink family "kvault"
  * -------------------------------
  * Resolve the family id with CTRL_CMD_GETFAMILY on KVAULT_GENL_NAME. Every
- * request is a doit request and needs CAP_SYS_ADMIN (EPERM otherwise).
+ * request and dump needs CAP_SYS_ADMIN, of the sender and of the socket's
+ * opener (EPERM, extack "CAP_SYS_ADMIN is required"). In order: a caller
+ * without CAP_NET_ADMIN is refused with EPERM before anything is parsed
+ * (the genl core's admin check); the request is then validated; then
+ * CAP_SYS_ADMIN is checked. So a caller with CAP_NET_ADMIN but without
+ * CAP_SYS_ADMIN gets EINVAL for a malformed request and EPERM for a valid
+ * one.
  * Requests are validated strictly: an attribute that is unknown, not
- * accepted by that command, of the wrong length
- * is rejected with EINVAL and an extack message naming it. Required
- * attributes that are missing give EINVAL with a message too.
- * Trailing garbage after the attributes is rejected too.
+ * accepted by that command, or of the wrong length is rejected with EINVAL
+ * and an extack message naming it. Required attributes that are missing
+ * give EINVAL with a message too. Trailing garbage after the attributes is
+ * rejected too.
  *
  * Every attribute below is listed with its type. Attributes marked "reply"
  * are only sent by the kernel and are refused in requests.
@@ -203,18 +428,56 @@ struct kvault_pcr_read {
  *                       KVAULT_A_TPM_FLAGS and, with a TPM 2.0,
  *                       KVAULT_A_TPM_MANUFACTURER, KVAULT_A_TPM_VENDOR,
  *                       KVAULT_A_TPM_FW_VERSION, KVAULT_A_PCR_BANKS.
+ *                       Since the key commands: also KVAULT_A_KEYRING_ID
+ *                       and KVAULT_A_NR_KEYS, with or without a TPM.
  * @KVAULT_CMD_PCR_READ: request: KVAULT_A_PCR_BANK and KVAULT_A_PCR_MASK
  *                       (both required), optional KVAULT_A_FLAGS (must be
  *                       0). reply: KVAULT_A_PCR_BANK, KVAULT_A_PCR_MASK,
  *                       KVAULT_A_PCR_DIGEST_SIZE, KVAULT_A_PCR_UPDATE_COUNTER
  *                       and KVAULT_A_PCR_VALUES. Errors as for
  *                       KVAULT_IOC_PCR_READ.
+ * @KVAULT_CMD_KEY_GET:  doit request: exactly one of KVAULT_A_KEY_ID and
+ *                       KVAULT_A_KEY_NAME, optional KVAULT_A_FLAGS (0).
+ *                       reply: the key's metadata (below). Errors as for
+ *                       the key ioctls (ENOENT, ENOKEY, EKEYREVOKED...).
+ *                       With NLM_F_DUMP (request: optional KVAULT_A_FLAGS
+ *                       only): one KVAULT_CMD_KEY_GET message per key, in
+ *                       ascending ID order, paged; keys created or removed
+ *                       during the dump may or may not appear, no key
+ *                       appears twice. Metadata: KVAULT_A_KEY_ID,
+ *                       KVAULT_A_KEY_NAME, KVAULT_A_KEY_ALG,
+ *                       KVAULT_A_KEY_LEN, KVAULT_A_KEY_USAGE,
+ *                       KVAULT_A_KEY_ATTRS, KVAULT_A_KEY_STATE,
+ *                       KVAULT_A_KEY_VERSION, KVAULT_A_KEY_MIN_VERSION,
+ *                       KVAULT_A_KEY_CTIME, KVAULT_A_KEY_USE_COUNT,
+ *                       KVAULT_A_KEY_LAST_USE and, for a destroy-pending
+ *                       key, KVAULT_A_KEY_DESTROY_TIME. Revoked and expired
+ *                       keys are reported (with their attribute bits),
+ *                       not refused, by the dump.
+ * @KVAULT_CMD_KEY_EVENT: only sent by the kernel, to the multicast group
+ *                       KVAULT_MCGRP_EVENTS: KVAULT_A_EVENT_SEQ,
+ *                       KVAULT_A_EVENT_OP, KVAULT_A_KEY_ID,
+ *                       KVAULT_A_KEY_NAME, KVAULT_A_KEY_VERSION,
+ *                       KVAULT_A_EVENT_UID, KVAULT_A_EVENT_PID,
+ *                       KVAULT_A_EVENT_TIME. A request gives EOPNOTSUPP.
  * @__KVAULT_CMD_MAX:    internal
+ *
+ * Joining KVAULT_MCGRP_EVENTS needs CAP_SYS_ADMIN. One event is sent per
+ * lifecycle change, after the change, in the order the changes happened
+ * (KVAULT_A_EVENT_SEQ counts up by one per event, listeners or not). For
+ * "expired" the vault notices expiry lazily: the first key ioctl, GET or
+ * DUMP that meets an expired key sends it (and wipes the material); a key
+ * the keyring core collects without anyone asking gets "destroyed" only.
+ * Keys collected by the keyring core (unlinked, invalidated, revoked or
+ * expired, then garbage-collected) get "destroyed" with uid and pid 0.
+ * Unloading the module wipes every key without sending events.
  */
 enum kvault_genl_cmd {
 	KVAULT_CMD_UNSPEC,
 	KVAULT_CMD_STATUS,
 	KVAULT_CMD_PCR_READ,
+	KVAULT_CMD_KEY_GET,
+	KVAULT_CMD_KEY_EVENT,
 	__KVAULT_CMD_MAX,
 };
 
@@ -246,6 +509,29 @@ enum kvault_genl_cmd {
  * @KVAULT_A_PCR_INDEX:          u32, reply: PCR number
  * @KVAULT_A_PCR_DIGEST:         binary, reply: PCR value, digest-size bytes
  * @KVAULT_A_PAD:                padding for 64-bit attributes
+ * @KVAULT_A_KEYRING_ID:         u32, reply to STATUS: kvault_status.keyring_id
+ * @KVAULT_A_NR_KEYS:            u32, reply to STATUS: kvault_status.nr_keys
+ * @KVAULT_A_KEY_ID:             u32, a key's ID (serial), non-zero
+ * @KVAULT_A_KEY_NAME:           NUL-terminated string, a key's name
+ *                               (at most KVAULT_KEY_NAME_MAX with the NUL)
+ * @KVAULT_A_KEY_ALG:            u32, reply: KVAULT_ALG_*
+ * @KVAULT_A_KEY_LEN:            u32, reply: material length in bytes
+ * @KVAULT_A_KEY_USAGE:          u32, reply: KVAULT_USAGE_* bits
+ * @KVAULT_A_KEY_ATTRS:          u32, reply: KVAULT_KEY_* attribute bits
+ * @KVAULT_A_KEY_STATE:          u32, reply: KVAULT_KEY_STATE_*
+ * @KVAULT_A_KEY_VERSION:        u32, reply: current version
+ * @KVAULT_A_KEY_MIN_VERSION:    u32, reply: minimum version
+ * @KVAULT_A_KEY_CTIME:          u64, reply: creation time, CLOCK_REALTIME ns
+ * @KVAULT_A_KEY_DESTROY_TIME:   u64, reply: destroy deadline, CLOCK_REALTIME ns
+ * @KVAULT_A_KEY_USE_COUNT:      u64, reply: operations done with the key
+ * @KVAULT_A_KEY_LAST_USE:       u64, reply: time of the last one (0: never)
+ * @KVAULT_A_EVENT_SEQ:          u64, event: sequence number, from 1
+ * @KVAULT_A_EVENT_OP:           u32, event: KVAULT_EVENT_*
+ * @KVAULT_A_EVENT_UID:          u32, event: uid (init namespace) of the task
+ *                               that caused it (0 for the kernel itself)
+ * @KVAULT_A_EVENT_PID:          u32, event: its pid (init namespace; 0 for
+ *                               the kernel's own work, e.g. a deadline)
+ * @KVAULT_A_EVENT_TIME:         u64, event: CLOCK_REALTIME ns
  * @__KVAULT_A_MAX:              internal
  */
 enum kvault_genl_attr {
@@ -268,9 +554,45 @@ enum kvault_genl_attr {
 	KVAULT_A_PCR_INDEX,
 	KVAULT_A_PCR_DIGEST,
 	KVAULT_A_PAD,
+	KVAULT_A_KEYRING_ID,
+	KVAULT_A_NR_KEYS,
+	KVAULT_A_KEY_ID,
+	KVAULT_A_KEY_NAME,
+	KVAULT_A_KEY_ALG,
+	KVAULT_A_KEY_LEN,
+	KVAULT_A_KEY_USAGE,
+	KVAULT_A_KEY_ATTRS,
+	KVAULT_A_KEY_STATE,
+	KVAULT_A_KEY_VERSION,
+	KVAULT_A_KEY_MIN_VERSION,
+	KVAULT_A_KEY_CTIME,
+	KVAULT_A_KEY_DESTROY_TIME,
+	KVAULT_A_KEY_USE_COUNT,
+	KVAULT_A_KEY_LAST_USE,
+	KVAULT_A_EVENT_SEQ,
+	KVAULT_A_EVENT_OP,
+	KVAULT_A_EVENT_UID,
+	KVAULT_A_EVENT_PID,
+	KVAULT_A_EVENT_TIME,
 	__KVAULT_A_MAX,
 };
 
 #define KVAULT_A_MAX (__KVAULT_A_MAX - 1)
+
+/* Multicast group of lifecycle events (KVAULT_CMD_KEY_EVENT). */
+#define KVAULT_MCGRP_EVENTS		"events"
+
+/* KVAULT_A_EVENT_OP */
+#define KVAULT_EVENT_CREATED		1
+#define KVAULT_EVENT_ROTATED		2
+#define KVAULT_EVENT_ENABLED		3
+#define KVAULT_EVENT_DISABLED		4
+#define KVAULT_EVENT_DESTROY_SCHEDULED	5
+#define KVAULT_EVENT_DESTROY_CANCELLED	6
+#define KVAULT_EVENT_DESTROYED		7
+#define KVAULT_EVENT_REVOKED		8
+#define KVAULT_EVENT_EXPIRED		9
+#define KVAULT_EVENT_MIN_VERSION	10	/* minimum version raised */
+#define KVAULT_EVENT_TIGHTENED		11	/* one-way attribute cleared */
 
 #endif /* _UAPI_LINUX_KVAULT_H */

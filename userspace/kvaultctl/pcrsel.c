@@ -8,10 +8,10 @@
 
 #include "pcrsel.h"
 
-static int fail(char *why, size_t whylen, const char *fmt, ...)
+static void explain(char *why, size_t whylen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(char *why, size_t whylen, const char *fmt, ...)
+static void explain(char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -20,8 +20,14 @@ static int fail(char *why, size_t whylen, const char *fmt, ...)
 		vsnprintf(why, whylen, fmt, ap);
 		va_end(ap);
 	}
-	return -EINVAL;
 }
+
+/*
+ * Say why in @why and evaluate to -EINVAL. A macro, so that the error is
+ * visible where it is returned: the clang analyzer does not look into
+ * variadic functions, and took a failed parse_index() for a success.
+ */
+#define fail(why, whylen, ...) (explain(why, whylen, __VA_ARGS__), -EINVAL)
 
 static int fail_char(char *why, size_t whylen, char c)
 {

@@ -817,6 +817,16 @@ TEST(genl_pcr_reply_malformed)
 /* ------------------------------------------------------------------ */
 
 /*
+ * NLA_ALIGN() and NLA_HDRLEN of <linux/netlink.h> in size_t: the uapi macros
+ * mask with the negative int ~(NLA_ALIGNTO - 1), which -Wconversion flags.
+ */
+static size_t nla_align_size(size_t len)
+{
+	return (len + NLA_ALIGNTO - 1) & ~(size_t)(NLA_ALIGNTO - 1);
+}
+#define NLA_HDRLEN_SIZE nla_align_size(sizeof(struct nlattr))
+
+/*
  * An NLMSG_ERROR for a request of @req_payload bytes, as the kernel builds
  * it: the request itself unless @capped, then the TLVs.
  */
@@ -842,14 +852,14 @@ static size_t build_error(uint8_t *buf, size_t size, int error, bool capped,
 	/* an attribute before the message, as the kernel may send */
 	a = (struct nlattr *)(buf + off);
 	a->nla_type = NLMSGERR_ATTR_OFFS;
-	a->nla_len = NLA_HDRLEN + 4;
-	off += NLA_ALIGN(a->nla_len);
+	a->nla_len = (uint16_t)(NLA_HDRLEN_SIZE + 4);
+	off += nla_align_size(a->nla_len);
 	if (msg) {
 		a = (struct nlattr *)(buf + off);
 		a->nla_type = NLMSGERR_ATTR_MSG;
-		a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(msg) + 1);
-		memcpy(buf + off + NLA_HDRLEN, msg, strlen(msg) + 1);
-		off += NLA_ALIGN(a->nla_len);
+		a->nla_len = (uint16_t)(NLA_HDRLEN_SIZE + strlen(msg) + 1);
+		memcpy(buf + off + NLA_HDRLEN_SIZE, msg, strlen(msg) + 1);
+		off += nla_align_size(a->nla_len);
 	}
 	nlh->nlmsg_len = (uint32_t)off;
 	return off;

@@ -1128,6 +1128,7 @@ TEST_F(cli, not_a_kvault_device)
 TEST_F(cli, permission_denied)
 {
 	char path[] = "/tmp/kvault-unit-XXXXXX";
+	struct run_opts o = self->o;	/* not self's: it would outlive path */
 	int fd;
 
 	if (geteuid() != 0)
@@ -1136,9 +1137,9 @@ TEST_F(cli, permission_denied)
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, chmod(path, 0600));
-	self->o.device = path;
-	self->o.uid = 65534;
-	ASSERT_EQ(0, RUN(&self->r, &self->o, "status"));
+	o.device = path;
+	o.uid = 65534;
+	ASSERT_EQ(0, RUN(&self->r, &o, "status"));
 	unlink(path);
 	if (self->r.status == 126 || self->r.status == 127)
 		SKIP(return, "cannot run %s as nobody", ctl_path());

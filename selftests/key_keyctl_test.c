@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "kvault" key type through the keyring syscalls (add_key, keyctl),
+ * as keyctl(1) drives them: add, describe, read, update, revoke,
+ * invalidate, unlink, timeout, setperm, quotas, plaintext import, and
+ * strict payload parsing.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "test_util.h"
+#include "key_util.h"
+
+#define IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
+
+FIXTURE(kc) {
+	key_serial_t ring;
+	int fd;
+};
+
+FIXTURE_SETUP(kc)
+{
+	self->ring = kt_new_ring("kc-ring");
+	ASSERT_LT(0, self->ring);
+	self->fd = kvault_dev_open();
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(kc)
+{
+	kt_keyctl(KEYCTL_CLEAR, (unsigned long)self->ring, 0, 0, 0);
+	close(self->fd);
+}
+
+/* Wait until the vault has forgotten @id (garbage collection ran). */
+static int wait_gone(int fd, key_serial_t id)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < 100; i++) {
+		rc = kv_op(fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, NULL);
+		if (rc == -ENOENT)
+			return 0;
+		usleep(50000);
+	}
+	return rc;
+}
+
+TEST_F(kc, add_describe_read_update)
+{
+	char buf[512];
+	key_serial_t id = kt_add("kc-a", "new aes-256", self->ring);
+	struct kvault_key_op o;
+	long n;
+
+	ASSERT_LT(0, id);
+	n = kt_describe(id, buf, sizeof(buf));
+	ASSERT_LT(0, n);
+	EXPECT_EQ(0, strncmp(buf, "kvault;0;0;", 11)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, ";kc-a"));
+	/* the ioctls know it by ID and name */
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, 0, "kc-a", 0, &o));
+	EXPECT_EQ(id, o.id);
+	/* /proc/keys shows the description, never material */
+	ASSERT_EQ(0, run_capture(buf, sizeof(buf), "grep kc-a /proc/keys"));
+	EXPECT_NE(NULL, strstr(buf, "kc-a: aes-256 enabled v1")) TH_LOG("%s", buf);
+	EXPECT_EQ(-EOPNOTSUPP, kt_keyctl(KEYCTL_READ, (unsigned long)id,
+					 (unsigned long)buf, sizeof(buf), 0));
+	EXPECT_EQ(-EOPNOTSUPP, kt_keyctl(KEYCTL_READ, (unsigned long)id, 0, 0, 0));
+	/* no write permission without an update op; either way, no update */
+	n = kt_keyctl(KEYCTL_UPDATE, (unsigned long)id, (unsigned long)"new aes-128", 11, 0);
+	EXPECT_TRUE(n == -EOPNOTSUPP || n == -EACCES) TH_LOG("update: %ld", n);
+}
+
+TEST_F(kc, trailing_nul_and_options)
+{
+	static const char p[] = "new secret-48 usage=sign,crypto-api exportable=1";
+	key_serial_t id = kt_add_key("kvault", "kc-b", p, sizeof(p), self->ring);
+	struct kvault_key_op o;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_EXPORTABLE, o.attrs);
+}
+
+TEST_F(kc, duplicate_names)
+{
+	key_serial_t other = kt_new_ring("kc-ring2");
+
+	ASSERT_LT(0, kt_add("kc-dup", "new aes-128", self->ring));
+	EXPECT_EQ(-EEXIST, kt_add("kc-dup", "new aes-128", self->ring));
+	EXPECT_EQ(-EEXIST, kt_add("kc-dup", "new hmac-sha512", other));
+	EXPECT_EQ(-EEXIST, kv_create(self->fd, "kc-dup", KVAULT_ALG_AES_128, 0, 0, 0, NULL));
+	kt_keyctl(KEYCTL_CLEAR, (unsigned long)other, 0, 0, 0);
+}
+
+TEST_F(kc, bad_payloads)
+{
+	static const char *const bad[] = {
+		"", "new", "old aes-128", "new aes-999", "new aes", "new aes-128 usage=",
+		"new aes-128 usage=foo", "new aes-128 usage=encrypt,encrypt",
+		"new aes-128 usage=encrypt,", "new aes-128 exportable=2",
+		"new aes-128 exportable=", "new aes-128 exportable=10",
+		"new aes-128 exportable=1 exportable=1",
+		"new aes-128 usage=wrap usage=wrap", "new  aes-128", "new aes-128 ",
+		" new aes-128", "new aes-128\tusage=wrap", "new secret-8",
+		"new secret-129", "new secret-016", "new secret-16x", "new secret-",
+		"new secret-+16", "new hmac-sha256 usage=encrypt",
+		"new aes-xts-256 usage=wrap", "new aes-128 bogus",
+		"NEW aes-128", "new AES-128",
+	};
+	static const char nul[] = "new aes-128\0usage=wrap";
+	char big[KVAULT_KEY_PAYLOAD_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *payload = bad[i];
+
+		EXPECT_EQ(-EINVAL, kt_add("kc-bad", payload, self->ring))
+			TH_LOG("payload '%s'", payload);
+	}
+	EXPECT_EQ(-EINVAL, kt_add_key("kvault", "kc-bad", nul, sizeof(nul) - 1, self->ring));
+	EXPECT_EQ(-EINVAL, kt_add_key("kvault", "kc-bad", "new aes-128\0\0", 13, self->ring));
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "new aes-128 ", 12);
+	EXPECT_EQ(-EINVAL, kt_add_key("kvault", "kc-bad", big, KVAULT_KEY_PAYLOAD_MAX + 1,
+				      self->ring));
+	EXPECT_EQ(-EINVAL, kt_add_key("kvault", "kc-bad", NULL, 0, self->ring));
+	/* names */
+	EXPECT_EQ(-EINVAL, kt_add("a b", "new aes-128", self->ring));
+	EXPECT_EQ(-EINVAL, kt_add("", "new aes-128", self->ring));
+	memset(big, 'n', KVAULT_KEY_NAME_MAX);
+	big[KVAULT_KEY_NAME_MAX] = 0;
+	EXPECT_EQ(-EINVAL, kt_add(big, "new aes-128", self->ring));
+	big[KVAULT_KEY_NAME_MAX - 1] = 0;
+	EXPECT_LT(0, kt_add(big, "new aes-128", self->ring));
+	/* nothing failed left a name reserved */
+	EXPECT_LT(0, kt_add("kc-bad", "new aes-128", self->ring));
+}
+
+static int set_import(int on)
+{
+	FILE *f = fopen(IMPORT_PARAM, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", on);
+	return fclose(f);
+}
+
+TEST_F(kc, plaintext_import)
+{
+	static const char hex[] = "000102030405060708090a0b0c0d0e0f";
+	char p[128], reply[4096];
+	struct genl_raw g;
+	size_t rlen = sizeof(reply);
+	key_serial_t id;
+
+	snprintf(p, sizeof(p), "import aes-128 %s", hex);
+	ASSERT_EQ(0, set_import(0));
+	EXPECT_EQ(-EPERM, kt_add("kc-imp", p, self->ring));
+	ASSERT_EQ(0, set_import(1));
+	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128 0001", self->ring));
+	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128 zz0102030405060708090a0b0c0d0e0f",
+				  self->ring));
+	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128", self->ring));
+	id = kt_add("kc-imp", p, self->ring);
+	EXPECT_LT(0, id);
+	set_import(0);
+	ASSERT_EQ(0, genl_raw_open(&g));
+	ASSERT_EQ(0, kn_get(&g, id, NULL, reply, &rlen));
+	EXPECT_EQ(KVAULT_KEY_IMPORTED, nla_u32(reply, rlen, KVAULT_A_KEY_ATTRS, 0));
+	genl_raw_close(&g);
+	/* and still unreadable */
+	EXPECT_EQ(-EOPNOTSUPP, kt_keyctl(KEYCTL_READ, (unsigned long)id,
+					 (unsigned long)reply, sizeof(reply), 0));
+}
+
+TEST_F(kc, revoke)
+{
+	key_serial_t id = kt_add("kc-rev", "new aes-256", self->ring);
+	struct kvault_key_op o;
+	struct genl_raw g;
+	char reply[4096];
+	size_t rlen = sizeof(reply);
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, kv_op(self->fd, KVAULT_IOC_KEY_ENABLE, id, NULL, 0, &o));
+	EXPECT_EQ(-EKEYREVOKED, kv_op(self->fd, KVAULT_IOC_KEY_ROTATE, id, NULL, 0, &o));
+	EXPECT_EQ(-EKEYREVOKED, kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, &o));
+	ASSERT_EQ(0, genl_raw_open(&g));
+	EXPECT_EQ(-EKEYREVOKED, kn_get(&g, id, NULL, reply, &rlen));
+	genl_raw_close(&g);
+	/* destroy still cleans it up */
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+	EXPECT_EQ(0, wait_gone(self->fd, id));
+}
+
+TEST_F(kc, invalidate)
+{
+	key_serial_t id = kt_add("kc-inv", "new aes-256", self->ring);
+	int rc;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+	rc = kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, NULL);
+	EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("rc %d", rc);
+	EXPECT_EQ(0, wait_gone(self->fd, id));
+	EXPECT_LT(0, kt_add("kc-inv", "new aes-256", self->ring));
+}
+
+TEST_F(kc, unlink_destroys)
+{
+	key_serial_t id = kt_add("kc-unl", "new hmac-sha384", self->ring);
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_UNLINK, (unsigned long)id,
+			       (unsigned long)self->ring, 0, 0));
+	EXPECT_EQ(0, wait_gone(self->fd, id));
+	EXPECT_EQ(0, kt_in_proc_keys(id));
+}
+
+TEST_F(kc, timeout_expires)
+{
+	key_serial_t id = kt_add("kc-exp", "new aes-128", self->ring);
+	struct kvault_key_op o;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)id, 1, 0, 0));
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, &o));
+	sleep(2);
+	EXPECT_EQ(-EKEYEXPIRED, kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, &o));
+	EXPECT_EQ(-EKEYEXPIRED, kv_op(self->fd, KVAULT_IOC_KEY_ROTATE, id, NULL, 0, &o));
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+}
+
+TEST_F(kc, setperm_governs_view)
+{
+	key_serial_t id = kt_add("kc-perm", "new aes-128", self->ring);
+	char buf[256];
+
+	ASSERT_LT(0, id);
+	ASSERT_LT(0, kt_describe(id, buf, sizeof(buf)));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0, 0, 0));
+	EXPECT_EQ(-EACCES, kt_describe(id, buf, sizeof(buf)));
+	EXPECT_EQ(-EACCES, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)id, 5, 0, 0));
+	/* management over /dev/kvault is CAP_SYS_ADMIN's, not the key's */
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, NULL));
+}
+
+/* An unprivileged user may add keys to its own keyrings, within quota. */
+static int nobody_quota(void)
+{
+	char name[32];
+	int i;
+	key_serial_t id;
+
+	if (drop_privileges(NOBODY, NOBODY))
+		return 10;
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "kc-q-%d", i);
+		id = kt_add(name, "new secret-128", KEY_SPEC_PROCESS_KEYRING);
+		if (id == -EDQUOT)
+			return i > 10 ? 0 : 2;
+		if (id < 0)
+			return 3;
+	}
+	return 1;
+}
+
+static uint32_t nr_keys(int fd)
+{
+	struct kvault_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	return ioctl_errno(fd, KVAULT_IOC_STATUS, &st) ? ~0u : st.nr_keys;
+}
+
+TEST(quota)
+{
+	int st, i, fd = kvault_dev_open();
+	uint32_t before;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	before = nr_keys(fd);
+	pid = fork();
+	if (pid == 0)
+		_exit(nobody_quota());
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	/* the child's keys went with its process keyring */
+	for (i = 0; i < 100 && nr_keys(fd) != before; i++)
+		usleep(50000);
+	EXPECT_EQ(before, nr_keys(fd));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
