@@ -22,8 +22,8 @@ fail_hard() { say "$SUITE: $*" >&2; say "$passed passed, $((failed + 1)) failed"
 # (only top-level results: subtest lines are indented); prints "p f".
 count_tap() {
 	local p f
-	p=$(cat "$@" 2>/dev/null | grep -cE '^ok [0-9]+')
-	f=$(cat "$@" 2>/dev/null | grep -cE '^not ok [0-9]+')
+	p=$(cat "$@" 2>/dev/null | grep -cE '^ok( |$)')
+	f=$(cat "$@" 2>/dev/null | grep -cE '^not ok( |$)')
 	echo "$p $f"
 }
 
