@@ -19,10 +19,12 @@ say() { printf '%s\n' "$*"; }
 fail_hard() { say "$SUITE: $*" >&2; say "$passed passed, $((failed + 1)) failed"; exit 1; }
 
 # count_tap FILE...: add the ok / not ok lines of TAP files to the totals
-# (only top-level results: subtest lines are indented); prints "p f".
+# (only top-level results: subtest lines are indented); prints "p f". A
+# skipped test ("ok N name # SKIP reason") is not a pass: summary() lists
+# the skips with their reasons instead.
 count_tap() {
 	local p f
-	p=$(cat "$@" 2>/dev/null | grep -cE '^ok( |$)')
+	p=$(cat "$@" 2>/dev/null | grep -E '^ok( |$)' | grep -cvE '# SKIP')
 	f=$(cat "$@" 2>/dev/null | grep -cE '^not ok( |$)')
 	echo "$p $f"
 }
@@ -112,6 +114,12 @@ boot() {
 
 # summary: the final lines; the exit status is the verdict.
 summary() {
+	local skips
+	skips=$(find "$results" -name '*.tap' -exec grep -hE '^ok .*# SKIP' {} + 2>/dev/null)
+	if [ -n "$skips" ]; then
+		say "skipped (not counted as passed): $(grep -c . <<<"$skips")"
+		sed 's/^ok [0-9]* */  /' <<<"$skips" | sort | uniq -c
+	fi
 	say "== done in $(( $(date +%s) - start ))s; results in $results"
 	say "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
