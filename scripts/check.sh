@@ -54,5 +54,6 @@ say "== fuzz: ${FUZZ_SECONDS:-120}s on $k612"
 counted fuzz "$results/fuzz.tap" scripts/fuzz.sh --kernel "$k612" \
 	--duration "${FUZZ_SECONDS:-120}" --out "$results/fuzz"
 grep -E '^# .*(ops|seed)' "$results/fuzz.tap" | head -n 3
+grep -E '^# (finding |  (signature|what|replay))' "$results/fuzz.tap" | head -n 40
 
 summary

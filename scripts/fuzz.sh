@@ -137,6 +137,13 @@ else
 fi
 echo "1..$n"
 [ -f "$OUT/fuzz-report.txt" ] && sed 's/^/# /' "$OUT/fuzz-report.txt"
+# Each unique finding's signature and description, so that a CI log alone
+# says what was found.
+for f in "$OUT"/fuzz-finding-*.txt; do
+	[ -f "$f" ] || continue
+	echo "# finding $(basename "$f"):"
+	grep -E '^(signature=|what: |replay: )' "$f" | head -n 3 | sed 's/^/#   /'
+done
 ls "$OUT"/fuzz-finding-*.txt >/dev/null 2>&1 &&
 	echo "# reproducers: $OUT/fuzz-finding-*.txt (scripts/fuzz.sh --kernel $KERNEL --replay FILE)"
 [ "$failed" -eq 0 ]

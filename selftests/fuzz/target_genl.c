@@ -700,8 +700,14 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 		used = avail;
 	x->cmd = nlh->nlmsg_len >= NL_HDR + 1 ? gh->cmd : 0;
 	x->ack = flags & NLM_F_ACK;
-	if (!(flags & NLM_F_REQUEST)) {
+	/* netlink_rcv_skb() hands only requests of a real type to genl */
+	if (!(flags & NLM_F_REQUEST) || nlh->nlmsg_type < NLMSG_MIN_TYPE) {
 		x->kind = x->ack ? GX_ACK : GX_NONE;
+		return used;
+	}
+	/* another family's message (random bytes after a bad nlmsg_len) */
+	if (nlh->nlmsg_type != w->g.family) {
+		x->kind = GX_SKIP;
 		return used;
 	}
 	x->kind = GX_ANSWER;
