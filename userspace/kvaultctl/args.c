@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kvaultctl's command line, driven by two tables: the commands (their
+ * words and operands) and the options (which command each applies to).
+ * Parsing goes in three steps: sort the arguments into options and words,
+ * find the command, then check and convert the values.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
@@ -7,7 +13,78 @@
 #include "libkvault.h"
 #include "pcrsel.h"
 
-#define MAX_WORDS	3	/* "pcr" "read" PCRS */
+/* The most words any command has: "key" "set-min-version" NAME N. */
+#define MAX_WORDS	4
+/* Arguments longer than this are shortened in messages. */
+#define SHOWN		40
+
+enum opt_id {
+	OPT_JSON,
+	OPT_NETLINK,
+	OPT_BANK,
+	OPT_ALG,
+	OPT_USAGE,
+	OPT_EXPORTABLE,
+	OPT_KEYRING,
+	OPT_AFTER,
+	OPT_NO_EXPORTABLE,
+	OPT_COUNT,
+	NR_OPTS,
+};
+
+static const struct {
+	const char *name;
+	bool has_value;
+	enum kvaultctl_cmd only;	/* the command it applies to; NONE: all */
+} options[NR_OPTS] = {
+	[OPT_JSON]		= { "--json", false, KVAULTCTL_CMD_NONE },
+	[OPT_NETLINK]		= { "--netlink", false, KVAULTCTL_CMD_NONE },
+	[OPT_BANK]		= { "--bank", true, KVAULTCTL_CMD_PCR_READ },
+	[OPT_ALG]		= { "--alg", true, KVAULTCTL_CMD_KEY_CREATE },
+	[OPT_USAGE]		= { "--usage", true, KVAULTCTL_CMD_KEY_CREATE },
+	[OPT_EXPORTABLE]	= { "--exportable", false, KVAULTCTL_CMD_KEY_CREATE },
+	[OPT_KEYRING]		= { "--keyring", true, KVAULTCTL_CMD_KEY_CREATE },
+	[OPT_AFTER]		= { "--after", true, KVAULTCTL_CMD_KEY_DESTROY },
+	[OPT_NO_EXPORTABLE]	= { "--no-exportable", false, KVAULTCTL_CMD_KEY_TIGHTEN },
+	[OPT_COUNT]		= { "--count", true, KVAULTCTL_CMD_MONITOR },
+};
+
+static const struct command {
+	const char *group;		/* first word */
+	const char *sub;		/* second word, or NULL */
+	enum kvaultctl_cmd cmd;
+	bool key_operand;		/* its first operand is a KEY */
+	unsigned int min_operands, max_operands;
+	const char *operand[2];		/* what each operand is, for messages */
+} commands[] = {
+	{ "status", NULL, KVAULTCTL_CMD_STATUS, false, 0, 0, { NULL } },
+	{ "pcr", "read", KVAULTCTL_CMD_PCR_READ, false, 0, 1, { "PCRS" } },
+	{ "key", "create", KVAULTCTL_CMD_KEY_CREATE, true, 1, 1, { "key name" } },
+	{ "key", "list", KVAULTCTL_CMD_KEY_LIST, false, 0, 0, { NULL } },
+	{ "key", "show", KVAULTCTL_CMD_KEY_SHOW, true, 1, 1, { "key" } },
+	{ "key", "rotate", KVAULTCTL_CMD_KEY_ROTATE, true, 1, 1, { "key" } },
+	{ "key", "enable", KVAULTCTL_CMD_KEY_ENABLE, true, 1, 1, { "key" } },
+	{ "key", "disable", KVAULTCTL_CMD_KEY_DISABLE, true, 1, 1, { "key" } },
+	{ "key", "revoke", KVAULTCTL_CMD_KEY_REVOKE, true, 1, 1, { "key" } },
+	{ "key", "destroy", KVAULTCTL_CMD_KEY_DESTROY, true, 1, 1, { "key" } },
+	{ "key", "cancel-destroy", KVAULTCTL_CMD_KEY_CANCEL_DESTROY, true, 1, 1,
+	  { "key" } },
+	{ "key", "set-min-version", KVAULTCTL_CMD_KEY_SET_MIN_VERSION, true, 2, 2,
+	  { "key", "version" } },
+	{ "key", "tighten", KVAULTCTL_CMD_KEY_TIGHTEN, true, 1, 1, { "key" } },
+	{ "monitor", NULL, KVAULTCTL_CMD_MONITOR, false, 0, 0, { NULL } },
+};
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+/* What the first pass found. */
+struct scan {
+	const char *words[MAX_WORDS];
+	const char *extra;		/* the first word beyond MAX_WORDS */
+	unsigned int nwords;
+	bool seen[NR_OPTS];
+	const char *value[NR_OPTS];	/* of the options that take one */
+};
 
 static int usage_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -24,112 +101,435 @@ static int usage_error(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* "..." after an argument shown as %.40s, if it was cut. */
+static const char *cut(const char *s)
+{
+	return strnlen(s, SHOWN + 1) > SHOWN ? "..." : "";
+}
+
+/* The command @cmd; every one the options table names is in the table. */
+static const struct command *command_of(enum kvaultctl_cmd cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS - 1 && commands[i].cmd != cmd; i++)
+		;
+	return &commands[i];
+}
+
+/* The first command with these words (@sub NULL: any second word). */
+static const struct command *command_find(const char *group, const char *sub)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].group, group) &&
+		    (!sub || (commands[i].sub && !strcmp(commands[i].sub, sub))))
+			return &commands[i];
+	return NULL;
+}
+
+/* "pcr read", "status": a command's words, into @buf. */
+static const char *command_name(const struct command *c, char *buf,
+				size_t len)
+{
+	snprintf(buf, len, "%s%s%s", c->group, c->sub ? " " : "",
+		 c->sub ? c->sub : "");
+	return buf;
+}
+
+/* Match "--name" or "--name=value" to an option; NULL if none. */
+static int option_lookup(const char *a, const char **inline_value)
+{
+	int i;
+
+	for (i = 0; i < NR_OPTS; i++) {
+		size_t n = strlen(options[i].name);
+
+		if (strncmp(a, options[i].name, n))
+			continue;
+		if (!a[n]) {
+			*inline_value = NULL;
+			return i;
+		}
+		if (a[n] == '=' && options[i].has_value) {
+			*inline_value = a + n + 1;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* First pass: options and words. Sets @args->cmd for --help/--version. */
+static int scan_args(int argc, char *const argv[], struct scan *s,
+		     struct kvaultctl_args *args, char *err, size_t errlen)
+{
+	bool opts_done = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		int o;
+
+		if (opts_done || a[0] != '-' || a[1] == '\0') {
+			if (s->nwords < MAX_WORDS)
+				s->words[s->nwords] = a;
+			else if (!s->extra)
+				s->extra = a;
+			s->nwords++;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			opts_done = true;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			args->cmd = KVAULTCTL_CMD_HELP;
+			return 0;
+		}
+		if (!strcmp(a, "--version")) {
+			args->cmd = KVAULTCTL_CMD_VERSION;
+			return 0;
+		}
+		o = option_lookup(a, &v);
+		if (o < 0)
+			return usage_error(err, errlen, "unknown option '%s'", a);
+		if (options[o].has_value && !v) {
+			if (i + 1 >= argc)
+				return usage_error(err, errlen,
+						   "option '%s' needs an argument",
+						   options[o].name);
+			v = argv[++i];
+		}
+		s->seen[o] = true;
+		s->value[o] = v;
+	}
+	return 0;
+}
+
+/* The subcommands of @group, "'key create', 'key list', ...", into @buf. */
+static void subcommand_list(const char *group, char *buf, size_t len)
+{
+	size_t i, off = 0;
+	char name[64];
+
+	buf[0] = '\0';
+	for (i = 0; i < NR_COMMANDS && off < len; i++) {
+		if (strcmp(commands[i].group, group))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s'%s'",
+					off ? ", " : "",
+					command_name(&commands[i], name,
+						     sizeof(name)));
+	}
+}
+
+/* Second pass: which command the words name, and its operand count. */
+static int find_command(const struct scan *s, const struct command **cmd,
+			char *err, size_t errlen)
+{
+	const struct command *c;
+	char name[64], subs[512];
+	unsigned int used, ops;
+
+	if (s->nwords == 0)
+		return usage_error(err, errlen,
+				   "missing command ('status', 'pcr read', 'key ...' or 'monitor')");
+	c = command_find(s->words[0], NULL);
+	if (!c)
+		return usage_error(err, errlen, "unknown command '%.40s%s'",
+				   s->words[0], cut(s->words[0]));
+	if (c->sub) {
+		subcommand_list(c->group, subs, sizeof(subs));
+		if (s->nwords < 2)
+			return usage_error(err, errlen,
+					   "missing subcommand after '%s' (%s)",
+					   c->group, subs);
+		c = command_find(s->words[0], s->words[1]);
+		if (!c)
+			return usage_error(err, errlen,
+					   "unknown command '%s %.40s%s' (use %s)",
+					   s->words[0], s->words[1],
+					   cut(s->words[1]), subs);
+	}
+	used = c->sub ? 2 : 1;
+	ops = s->nwords - used;
+	command_name(c, name, sizeof(name));
+	if (ops > c->max_operands) {
+		const char *x = s->nwords > MAX_WORDS ? s->extra :
+			s->words[used + c->max_operands];
+
+		return usage_error(err, errlen,
+				   "unexpected argument '%.40s%s' after '%s'",
+				   x, cut(x), name);
+	}
+	if (ops < c->min_operands)
+		return usage_error(err, errlen, "missing %s after '%s'",
+				   c->operand[ops], name);
+	*cmd = c;
+	return 0;
+}
+
+static int check_options(const struct scan *s, const struct command *c,
+			 char *err, size_t errlen)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < NR_OPTS; i++) {
+		if (!s->seen[i] || options[i].only == KVAULTCTL_CMD_NONE ||
+		    options[i].only == c->cmd)
+			continue;
+		return usage_error(err, errlen,
+				   "option '%s' only applies to '%s'",
+				   options[i].name,
+				   command_name(command_of(options[i].only),
+						name, sizeof(name)));
+	}
+	if (c->cmd == KVAULTCTL_CMD_KEY_CREATE && !s->seen[OPT_ALG])
+		return usage_error(err, errlen, "'key create' needs --alg ALG");
+	if (c->cmd == KVAULTCTL_CMD_KEY_TIGHTEN && !s->seen[OPT_NO_EXPORTABLE])
+		return usage_error(err, errlen,
+				   "'key tighten' needs --no-exportable (the only attribute it can clear)");
+	return 0;
+}
+
+static int parse_pcr_read(const struct scan *s, struct kvaultctl_args *args,
+			  char *err, size_t errlen)
+{
+	const char *bank = s->value[OPT_BANK];
+	const char *pcrs = s->nwords > 2 ? s->words[2] : NULL;
+	char why[128];
+
+	if (bank && kvault_bank_from_name(bank, &args->bank))
+		return usage_error(err, errlen,
+				   "unknown PCR bank '%.40s%s' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)",
+				   bank, cut(bank));
+	if (pcrs && kvault_pcrsel_parse_msg(pcrs, &args->pcr_mask, why, sizeof(why)))
+		return usage_error(err, errlen, "invalid PCR selection '%.40s%s': %s",
+				   pcrs, cut(pcrs), why);
+	return 0;
+}
+
+static int parse_usage(const char *list, struct kvaultctl_args *args,
+		       char *err, size_t errlen)
+{
+	char names[KVAULT_KEY_USAGE_NAMES_MAX], allowed[KVAULT_KEY_USAGE_NAMES_MAX];
+	char alg[KVAULT_KEY_ALG_NAME_MAX];
+	uint32_t extra;
+	size_t pos;
+	int len, ret;
+
+	ret = kvault_key_usage_from_names(list, &args->usage, &pos);
+	if (ret) {
+		len = (int)strcspn(list + pos, ",");
+		if (ret == -EEXIST)
+			return usage_error(err, errlen,
+					   "invalid usage list: '%.*s' is listed twice",
+					   len, list + pos);
+		if (!len)
+			return usage_error(err, errlen,
+					   "invalid usage list '%.40s%s': empty element",
+					   list, cut(list));
+		return usage_error(err, errlen,
+				   "unknown usage '%.*s%s' (use encrypt, decrypt, wrap, unwrap, sign, verify, crypto-api, separated by ',')",
+				   len > SHOWN ? SHOWN : len, list + pos,
+				   len > SHOWN ? "..." : "");
+	}
+	extra = args->usage & ~kvault_key_alg_usage(args->alg);
+	if (extra) {
+		kvault_key_usage_names(extra, names, sizeof(names));
+		kvault_key_usage_names(kvault_key_alg_usage(args->alg), allowed,
+				       sizeof(allowed));
+		kvault_key_alg_name(args->alg, args->alg_len, alg, sizeof(alg));
+		return usage_error(err, errlen,
+				   "usage '%s' is not allowed for %s (it allows %s)",
+				   names, alg, allowed);
+	}
+	return 0;
+}
+
+static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
+			    char *err, size_t errlen)
+{
+	const char *alg = s->value[OPT_ALG];
+	const char *ring = s->value[OPT_KEYRING];
+
+	if (args->key.id)
+		return usage_error(err, errlen,
+				   "a new key needs a name, not an ID ('%s')",
+				   args->key_arg);
+	if (kvault_key_alg_from_name(alg, &args->alg, &args->alg_len))
+		return usage_error(err, errlen,
+				   "unknown algorithm '%.40s%s' (use aes-128, aes-256, aes-xts-256, aes-xts-512, hmac-sha256, hmac-sha384, hmac-sha512 or secret-N, N = %d..%d bytes)",
+				   alg, cut(alg), KVAULT_SECRET_MIN_LEN,
+				   KVAULT_SECRET_MAX_LEN);
+	if (s->seen[OPT_USAGE] &&
+	    parse_usage(s->value[OPT_USAGE], args, err, errlen))
+		return -EINVAL;
+	args->exportable = s->seen[OPT_EXPORTABLE];
+	args->use_keyring = s->seen[OPT_KEYRING];
+	if (ring && kvaultctl_parse_keyring(ring, &args->keyring))
+		return usage_error(err, errlen,
+				   "invalid keyring '%.40s%s' (use a keyring serial number, or @t, @p, @s, @u, @us or @g)",
+				   ring, cut(ring));
+	return 0;
+}
+
+/* Third pass: the values of the command's operands and options. */
+static int parse_values(const struct scan *s, const struct command *c,
+			struct kvaultctl_args *args, char *err, size_t errlen)
+{
+	const char *v;
+	uint64_t n;
+	int ret;
+
+	if (c->cmd == KVAULTCTL_CMD_PCR_READ)
+		return parse_pcr_read(s, args, err, errlen);
+	if (c->key_operand) {
+		args->key_arg = s->words[2];
+		if (kvaultctl_parse_key_ref(args->key_arg, &args->key))
+			return usage_error(err, errlen,
+					   "invalid key '%.40s%s' (a name of 1 to %d printable characters without spaces, or id:N)",
+					   args->key_arg, cut(args->key_arg),
+					   KVAULT_KEY_NAME_MAX - 1);
+	}
+	switch (c->cmd) {
+	case KVAULTCTL_CMD_KEY_CREATE:
+		return parse_key_create(s, args, err, errlen);
+	case KVAULTCTL_CMD_KEY_DESTROY:
+		v = s->value[OPT_AFTER];
+		args->destroy_later = s->seen[OPT_AFTER];
+		ret = v ? kvaultctl_parse_duration(v, &args->after) : 0;
+		if (ret == -ERANGE)
+			return usage_error(err, errlen,
+					   "duration '%.40s%s' is too long (at most %u seconds, 366d)",
+					   v, cut(v), KVAULT_DESTROY_MAX_WINDOW);
+		if (ret)
+			return usage_error(err, errlen,
+					   "invalid duration '%.40s%s' (seconds, or a number with a unit: 30s, 10m, 2h, 7d)",
+					   v, cut(v));
+		return 0;
+	case KVAULTCTL_CMD_KEY_SET_MIN_VERSION:
+		v = s->words[3];
+		if (kvaultctl_parse_uint(v, 1, UINT32_MAX, &n))
+			return usage_error(err, errlen,
+					   "invalid version '%.40s%s' (a number from 1 to %u)",
+					   v, cut(v), UINT32_MAX);
+		args->min_version = (uint32_t)n;
+		return 0;
+	case KVAULTCTL_CMD_MONITOR:
+		v = s->value[OPT_COUNT];
+		if (v && kvaultctl_parse_uint(v, 1, UINT64_MAX, &args->count))
+			return usage_error(err, errlen,
+					   "invalid count '%.40s%s' (a number of events, at least 1)",
+					   v, cut(v));
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int kvaultctl_args_parse(int argc, char *const argv[],
 			 struct kvaultctl_args *args, char *err, size_t errlen)
 {
-	const char *words[MAX_WORDS];
-	const char *bank = NULL, *pcrs = NULL;
-	bool opts_done = false;
-	int nwords = 0, i;
-	char why[128];
+	const struct command *c = NULL;
+	struct scan s;
+	int ret;
 
 	memset(args, 0, sizeof(*args));
+	memset(&s, 0, sizeof(s));
 	args->bank = KVAULT_TPM_ALG_SHA256;
 	args->pcr_mask = KVAULT_PCR_MASK_ALL;
 	if (err && errlen)
 		err[0] = '\0';
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts_done || a[0] != '-' || a[1] == '\0') {
-			if (nwords == MAX_WORDS)
-				return usage_error(err, errlen,
-						   "unexpected argument '%s'", a);
-			words[nwords++] = a;
-		} else if (!strcmp(a, "--")) {
-			opts_done = true;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			args->cmd = KVAULTCTL_CMD_HELP;
-			return 0;
-		} else if (!strcmp(a, "--version")) {
-			args->cmd = KVAULTCTL_CMD_VERSION;
-			return 0;
-		} else if (!strcmp(a, "--json")) {
-			args->json = true;
-		} else if (!strcmp(a, "--netlink")) {
-			args->netlink = true;
-		} else if (!strcmp(a, "--bank")) {
-			if (i + 1 >= argc)
-				return usage_error(err, errlen,
-						   "option '--bank' needs an argument");
-			bank = argv[++i];
-		} else if (!strncmp(a, "--bank=", 7)) {
-			bank = a + 7;
-		} else {
-			return usage_error(err, errlen, "unknown option '%s'", a);
-		}
-	}
-
-	if (nwords == 0)
-		return usage_error(err, errlen,
-				   "missing command ('status' or 'pcr read')");
-	if (!strcmp(words[0], "status")) {
-		if (nwords > 1)
-			return usage_error(err, errlen,
-					   "unexpected argument '%s' after 'status'",
-					   words[1]);
-		if (bank)
-			return usage_error(err, errlen,
-					   "option '--bank' only applies to 'pcr read'");
-		args->cmd = KVAULTCTL_CMD_STATUS;
-		return 0;
-	}
-	if (strcmp(words[0], "pcr"))
-		return usage_error(err, errlen, "unknown command '%s'", words[0]);
-	if (nwords < 2)
-		return usage_error(err, errlen,
-				   "missing subcommand after 'pcr' ('pcr read')");
-	if (strcmp(words[1], "read"))
-		return usage_error(err, errlen, "unknown command 'pcr %s'",
-				   words[1]);
-	if (nwords > 2)
-		pcrs = words[2];
-
-	if (bank && kvault_bank_from_name(bank, &args->bank))
-		return usage_error(err, errlen,
-				   "unknown PCR bank '%s' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)",
-				   bank);
-	if (pcrs && kvault_pcrsel_parse_msg(pcrs, &args->pcr_mask, why, sizeof(why)))
-		return usage_error(err, errlen, "invalid PCR selection '%.40s%s': %s",
-				   pcrs, strlen(pcrs) > 40 ? "..." : "", why);
-	args->cmd = KVAULTCTL_CMD_PCR_READ;
-	return 0;
+	ret = scan_args(argc, argv, &s, args, err, errlen);
+	if (ret || args->cmd != KVAULTCTL_CMD_NONE)
+		return ret;
+	args->json = s.seen[OPT_JSON];
+	args->netlink = s.seen[OPT_NETLINK];
+	ret = find_command(&s, &c, err, errlen);
+	if (!ret)
+		ret = check_options(&s, c, err, errlen);
+	if (!ret)
+		ret = parse_values(&s, c, args, err, errlen);
+	if (!ret)
+		args->cmd = c->cmd;
+	return ret;
 }
 
 void kvaultctl_usage(FILE *f)
 {
 	fputs("Usage: kvaultctl [OPTIONS] status\n"
 	      "       kvaultctl [OPTIONS] pcr read [--bank BANK] [PCRS]\n"
+	      "       kvaultctl [OPTIONS] key create NAME --alg ALG [--usage LIST]\n"
+	      "                           [--exportable] [--keyring RING]\n"
+	      "       kvaultctl [OPTIONS] key list\n"
+	      "       kvaultctl [OPTIONS] key show|rotate|enable|disable|revoke KEY\n"
+	      "       kvaultctl [OPTIONS] key destroy KEY [--after DURATION]\n"
+	      "       kvaultctl [OPTIONS] key cancel-destroy KEY\n"
+	      "       kvaultctl [OPTIONS] key set-min-version KEY N\n"
+	      "       kvaultctl [OPTIONS] key tighten KEY --no-exportable\n"
+	      "       kvaultctl [OPTIONS] monitor [--count N]\n"
 	      "\n"
-	      "Query the kvault kernel key vault.\n"
+	      "Query the kvault kernel key vault and manage its keys.\n"
 	      "\n"
 	      "Commands:\n"
 	      "  status            show the kvault module and its TPM\n"
 	      "  pcr read          read PCR values from one bank of the TPM\n"
+	      "  key create        create a key; the kernel makes its material\n"
+	      "  key list          list every key (a header, one line per key,\n"
+	      "                    and a count)\n"
+	      "  key show          show one key's metadata\n"
+	      "  key rotate        add a new version with new material\n"
+	      "  key enable        enable a disabled key\n"
+	      "  key disable       disable an enabled key\n"
+	      "  key revoke        revoke the key in the keyring (keyctl revoke)\n"
+	      "  key destroy       destroy the key now, or after DURATION\n"
+	      "  key cancel-destroy  take back a destroy --after (the key is\n"
+	      "                    then disabled)\n"
+	      "  key set-min-version  wipe the versions below N\n"
+	      "  key tighten       clear the exportable attribute for good\n"
+	      "  monitor           print key lifecycle events as they happen,\n"
+	      "                    one line each, until killed; says on stderr\n"
+	      "                    when it listens\n"
 	      "\n"
 	      "Options (anywhere on the command line):\n"
-	      "  --json            print one JSON object instead of text\n"
-	      "  --netlink         use the generic netlink family 'kvault'\n"
-	      "                    instead of /dev/kvault\n"
+	      "  --json            print JSON instead of text: one object, or\n"
+	      "                    for 'key list' and 'monitor' one per line\n"
+	      "  --netlink         status, pcr read: use the generic netlink\n"
+	      "                    family 'kvault' instead of /dev/kvault (key\n"
+	      "                    commands pick theirs: list, show and monitor\n"
+	      "                    use netlink, the others /dev/kvault)\n"
 	      "  --bank BANK       PCR bank: sha1, sha256 (default), sha384,\n"
 	      "                    sha512, sm3_256, sha3_256, sha3_384,\n"
 	      "                    sha3_512, or a TCG algorithm id like 0x000b\n"
+	      "  --alg ALG         aes-128, aes-256, aes-xts-256, aes-xts-512,\n"
+	      "                    hmac-sha256, hmac-sha384, hmac-sha512, or\n"
+	      "                    secret-N (N = 16..128 bytes)\n"
+	      "  --usage LIST      usages separated by ',': encrypt, decrypt,\n"
+	      "                    wrap, unwrap, sign, verify, crypto-api.\n"
+	      "                    Default: every usage ALG allows\n"
+	      "  --exportable      allow the key to be exported (one-way: can\n"
+	      "                    only be cleared, with 'key tighten')\n"
+	      "  --keyring RING    create the key with keyctl in RING, a keyring\n"
+	      "                    serial or @t, @p, @s, @u, @us, @g; default:\n"
+	      "                    the vault's own keyring\n"
+	      "  --after DURATION  seconds, or with a unit: 30s, 10m, 2h, 7d (at\n"
+	      "                    most 366d); 0 destroys from the kernel's own\n"
+	      "                    work at once\n"
+	      "  --count N         monitor: exit after N events\n"
 	      "  -h, --help        show this help and exit\n"
 	      "  --version         show the version and exit\n"
 	      "\n"
 	      "PCRS selects PCRs 0-23: numbers and ranges separated by commas,\n"
 	      "e.g. 0,2,7 or 0-7 or 0-3,16,23. Default: all.\n"
+	      "\n"
+	      "KEY is a key's name, or id:N for the key with ID (keyring serial)\n"
+	      "N. A plain number is a name; write name:NAME for a name that\n"
+	      "starts with 'id:' or 'name:'. Names are 1 to 127 printable ASCII\n"
+	      "characters without spaces.\n"
 	      "\n"
 	      "Environment: KVAULT_DEVICE overrides the path /dev/kvault.\n"
 	      "\n"

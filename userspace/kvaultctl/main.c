@@ -10,27 +10,13 @@
 
 #include "args.h"
 #include "format.h"
+#include "key.h"
 #include "libkvault.h"
 #include "report.h"
 
 #ifndef KVAULTCTL_VERSION
 #define KVAULTCTL_VERSION "0.1.0"
 #endif
-
-#define EXIT_OK		0
-#define EXIT_FAIL	1
-#define EXIT_USAGE	2
-
-/* Everything on stdout must really have been written. */
-static int flush_stdout(int status)
-{
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "kvaultctl: error writing output: %s\n",
-			strerror(errno));
-		return EXIT_FAIL;
-	}
-	return status;
-}
 
 static int cmd_status(struct kvault *kv, const struct kvaultctl_args *a)
 {
@@ -41,22 +27,22 @@ static int cmd_status(struct kvault *kv, const struct kvaultctl_args *a)
 	if (ret) {
 		kvaultctl_report_error(stderr, "reading the status", ret,
 				       kvault_errmsg(kv), a->netlink, NULL);
-		return EXIT_FAIL;
+		return KVAULTCTL_EXIT_FAIL;
 	}
 	if (a->json)
 		kvaultctl_print_status_json(stdout, &st);
 	else
 		kvaultctl_print_status(stdout, &st);
-	ret = flush_stdout(EXIT_OK);
+	ret = kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 	if (ret)
 		return ret;
 
 	if (!(st.tpm_flags & KVAULT_TPM_PRESENT) ||
 	    !(st.tpm_flags & KVAULT_TPM_VERSION_2)) {
 		fputs("kvaultctl: no TPM 2.0 device found\n", stderr);
-		return EXIT_FAIL;
+		return KVAULTCTL_EXIT_FAIL;
 	}
-	return EXIT_OK;
+	return KVAULTCTL_EXIT_OK;
 }
 
 static int cmd_pcr_read(struct kvault *kv, const struct kvaultctl_args *a)
@@ -79,13 +65,13 @@ static int cmd_pcr_read(struct kvault *kv, const struct kvaultctl_args *a)
 				 a->bank);
 		kvaultctl_report_error(stderr, "reading PCRs", ret,
 				       kvault_errmsg(kv), a->netlink, hint);
-		return EXIT_FAIL;
+		return KVAULTCTL_EXIT_FAIL;
 	}
 	if (a->json)
 		kvaultctl_print_pcrs_json(stdout, &v);
 	else
 		kvaultctl_print_pcrs(stdout, &v);
-	return flush_stdout(EXIT_OK);
+	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 }
 
 int main(int argc, char **argv)
@@ -98,28 +84,28 @@ int main(int argc, char **argv)
 	if (kvaultctl_args_parse(argc, argv, &a, err, sizeof(err))) {
 		fprintf(stderr, "kvaultctl: %s\nTry 'kvaultctl --help' for more information.\n",
 			err);
-		return EXIT_USAGE;
+		return KVAULTCTL_EXIT_USAGE;
 	}
 
 	switch (a.cmd) {
 	case KVAULTCTL_CMD_HELP:
 		kvaultctl_usage(stdout);
-		return flush_stdout(EXIT_OK);
+		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 	case KVAULTCTL_CMD_VERSION:
 		printf("kvaultctl %s\n", KVAULTCTL_VERSION);
-		return flush_stdout(EXIT_OK);
-	default:
+		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+	case KVAULTCTL_CMD_STATUS:
+	case KVAULTCTL_CMD_PCR_READ:
 		break;
+	case KVAULTCTL_CMD_MONITOR:
+		return kvaultctl_monitor_run(&a);
+	default:
+		return kvaultctl_key_run(&a);
 	}
 
-	ret = kvault_open(&kv, a.netlink ? KVAULT_TRANSPORT_NETLINK :
-					   KVAULT_TRANSPORT_IOCTL);
-	if (ret) {
-		kvaultctl_report_open_error(stderr, ret, a.netlink,
-					    kvaultctl_device_path());
-		return EXIT_FAIL;
-	}
-
+	ret = kvaultctl_open(&kv, a.netlink);
+	if (ret)
+		return ret;
 	if (a.cmd == KVAULTCTL_CMD_STATUS)
 		ret = cmd_status(kv, &a);
 	else

@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/kvault.h>
-
 #include "report.h"
 
 #define PFX	"kvaultctl: "
@@ -14,6 +12,28 @@ const char *kvaultctl_device_path(void)
 	const char *path = secure_getenv("KVAULT_DEVICE");
 
 	return path && *path ? path : "/dev/" KVAULT_DEVICE_NAME;
+}
+
+int kvaultctl_open(struct kvault **kv, bool netlink)
+{
+	int ret = kvault_open(kv, netlink ? KVAULT_TRANSPORT_NETLINK :
+					    KVAULT_TRANSPORT_IOCTL);
+
+	if (!ret)
+		return KVAULTCTL_EXIT_OK;
+	kvaultctl_report_open_error(stderr, ret, netlink,
+				    kvaultctl_device_path());
+	return KVAULTCTL_EXIT_FAIL;
+}
+
+int kvaultctl_flush_stdout(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PFX "error writing output: %s\n",
+			strerror(errno));
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return status;
 }
 
 void kvaultctl_report_open_error(FILE *f, int err, bool netlink,
@@ -51,8 +71,9 @@ void kvaultctl_report_open_error(FILE *f, int err, bool netlink,
 	}
 }
 
-void kvaultctl_report_error(FILE *f, const char *what, int err,
-			    const char *errmsg, bool netlink, const char *hint)
+/* As kvaultctl_report_error(); @hint is shown for any error if @any_err. */
+static void report(FILE *f, const char *what, int err, const char *errmsg,
+		   bool netlink, const char *hint, bool any_err)
 {
 	bool has_msg = errmsg && *errmsg;
 
@@ -83,7 +104,36 @@ void kvaultctl_report_error(FILE *f, const char *what, int err,
 	fprintf(f, PFX "%s: %s", what, strerror(-err));
 	if (has_msg)
 		fprintf(f, ": %s", errmsg);
-	else if (err == -EINVAL && hint)
+	else if ((err == -EINVAL || any_err) && hint)
 		fprintf(f, " (%s)", hint);
 	fputc('\n', f);
+}
+
+void kvaultctl_report_error(FILE *f, const char *what, int err,
+			    const char *errmsg, bool netlink, const char *hint)
+{
+	report(f, what, err, errmsg, netlink, hint, false);
+}
+
+/* What the vault's errno values mean for a key (uapi: "States"). */
+static const char *key_hint(int err)
+{
+	switch (err) {
+	case -ENOENT:		return "the vault holds no such key";
+	case -ENOKEY:		return "the key is destroyed";
+	case -EALREADY:		return "the key is in that state already";
+	case -EBUSY:		return "the key's destroy is pending: cancel it first";
+	case -EEXIST:		return "a key of that name exists";
+	case -EDQUOT:		return "the user's key quota is exhausted";
+	case -ENOSPC:		return "the key has as many versions as it can: raise its minimum version";
+	case -ERANGE:		return "the key has no such version yet";
+	case -EINVAL:		return "not possible for this key or in its state";
+	default:		return NULL;
+	}
+}
+
+void kvaultctl_report_key_error(FILE *f, const char *what, int err,
+				const char *errmsg, bool netlink)
+{
+	report(f, what, err, errmsg, netlink, key_hint(err), true);
 }

@@ -6,6 +6,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "libkvault.h"
+
+/* Exit status: success, runtime failure, usage error. */
+#define KVAULTCTL_EXIT_OK	0
+#define KVAULTCTL_EXIT_FAIL	1
+#define KVAULTCTL_EXIT_USAGE	2
+
 /* The device path libkvault opens: $KVAULT_DEVICE or /dev/kvault. */
 const char *kvaultctl_device_path(void);
 
@@ -20,5 +27,22 @@ void kvaultctl_report_open_error(FILE *f, int err, bool netlink,
  */
 void kvaultctl_report_error(FILE *f, const char *what, int err,
 			    const char *errmsg, bool netlink, const char *hint);
+
+/*
+ * kvault_open() with the transport @netlink says; on failure the error is
+ * reported on stderr. Returns an exit status.
+ */
+int kvaultctl_open(struct kvault **kv, bool netlink);
+
+/* Everything on stdout must really have been written: @status, or
+ * KVAULTCTL_EXIT_FAIL after reporting that it was not. */
+int kvaultctl_flush_stdout(int status);
+
+/*
+ * A key operation failed: as kvaultctl_report_error(), with what the
+ * vault's errno values mean for keys ("the vault holds no such key").
+ */
+void kvaultctl_report_key_error(FILE *f, const char *what, int err,
+				const char *errmsg, bool netlink);
 
 #endif

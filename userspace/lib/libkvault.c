@@ -2,10 +2,10 @@
 /*
  * libkvault - userspace access to the kvault kernel key vault
  *
- * One source file, three parts: the ioctl transport, the generic netlink
- * transport, and the public functions that dispatch to either. Everything
- * but the public functions is static, so the static library exports nothing
- * else either.
+ * This file holds the handle, the two transports and the status and PCR
+ * functions that dispatch to either; keys.c, events.c and key_names.c add
+ * the key API on top (internal.h is what they share). Nothing but the
+ * public functions is exported, from the shared library or the static one.
  *
  * Whatever the kernel sends back is checked before it reaches the caller;
  * a reply that breaks <linux/kvault.h> gives -EPROTO.
@@ -28,11 +28,9 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
-#include "libkvault.h"
+#include "internal.h"
 
-#define KVAULT_EXPORT		__attribute__((visibility("default")))
 #define KVAULT_DEFAULT_DEVICE	"/dev/" KVAULT_DEVICE_NAME
-#define KVAULT_ERRMSG_LEN	256
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK		270
@@ -44,15 +42,7 @@ _Static_assert(sizeof(struct kvault_pcr_read) >= KVAULT_PCR_READ_SIZE_VER0,
 	       "struct kvault_pcr_read is smaller than its first version");
 _Static_assert(KVAULT_PCR_COUNT <= 32, "PCR masks are 32 bits wide");
 
-struct kvault {
-	enum kvault_transport transport;
-	int fd;				/* ioctl: /dev/kvault, else -1 */
-	struct nl_sock *sk;		/* netlink: the socket, else NULL */
-	int family;			/* netlink: resolved family id */
-	char errmsg[KVAULT_ERRMSG_LEN];	/* extack message of the last call */
-};
-
-static void errmsg_clear(struct kvault *kv)
+void errmsg_clear(struct kvault *kv)
 {
 	kv->errmsg[0] = '\0';
 }
@@ -94,7 +84,7 @@ static int ioctl_open(struct kvault *kv)
 	return 0;
 }
 
-static int ioctl_call(int fd, unsigned long request, void *arg)
+int ioctl_call(int fd, unsigned long request, void *arg)
 {
 	int ret;
 
@@ -203,7 +193,7 @@ static int ioctl_pcr_read(struct kvault *kv, uint16_t bank, uint32_t pcr_mask,
 /* libnl reports its own error codes (NLE_*); callers get errno values.
  * Errors the kernel sends in an NLMSG_ERROR are taken as they are, see
  * genl_err_cb(); this only covers failures libnl detects itself. */
-static int nle_to_errno(int nle)
+int nle_to_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
 	case NLE_SUCCESS:		return 0;
@@ -238,14 +228,11 @@ static int nle_to_errno(int nle)
 	}
 }
 
-static int genl_open(struct kvault *kv)
+static int genl_connect_resolve(struct kvault *kv)
 {
 	int one = 1;
 	int ret;
 
-	kv->sk = nl_socket_alloc();
-	if (!kv->sk)
-		return -ENOMEM;
 	ret = genl_connect(kv->sk);
 	if (ret < 0)
 		return nle_to_errno(ret);
@@ -262,6 +249,22 @@ static int genl_open(struct kvault *kv)
 		return nle_to_errno(ret);	/* NLE_OBJ_NOTFOUND: -ENOENT */
 	kv->family = ret;
 	return 0;
+}
+
+/* On failure @kv has no socket, as before. */
+static int genl_open(struct kvault *kv)
+{
+	int ret;
+
+	kv->sk = nl_socket_alloc();
+	if (!kv->sk)
+		return -ENOMEM;
+	ret = genl_connect_resolve(kv);
+	if (ret) {
+		nl_socket_free(kv->sk);
+		kv->sk = NULL;
+	}
+	return ret;
 }
 
 /*
@@ -315,7 +318,7 @@ static int genl_extack_msg(const struct nlmsghdr *nlh, const char **msg,
  * a type present twice, or bytes that are not a whole attribute, are a
  * protocol error.
  */
-static int attrs_index(const struct nlattr **tb, int maxtype,
+int attrs_index(const struct nlattr **tb, int maxtype,
 		       const struct nlattr *head, int len)
 {
 	const struct nlattr *nla;
@@ -343,7 +346,7 @@ static int attr_u16(const struct nlattr *nla, uint16_t *v)
 	return 0;
 }
 
-static int attr_u32(const struct nlattr *nla, uint32_t *v)
+int attr_u32(const struct nlattr *nla, uint32_t *v)
 {
 	if (!nla || nla_len(nla) != sizeof(*v))
 		return -EPROTO;
@@ -351,7 +354,7 @@ static int attr_u32(const struct nlattr *nla, uint32_t *v)
 	return 0;
 }
 
-static int attr_u64(const struct nlattr *nla, uint64_t *v)
+int attr_u64(const struct nlattr *nla, uint64_t *v)
 {
 	if (!nla || nla_len(nla) != sizeof(*v))
 		return -EPROTO;
@@ -360,7 +363,7 @@ static int attr_u64(const struct nlattr *nla, uint64_t *v)
 }
 
 /* A NUL-terminated string that fits @dst (NUL included). */
-static int attr_str(const struct nlattr *nla, char *dst, size_t dstlen)
+int attr_str(const struct nlattr *nla, char *dst, size_t dstlen)
 {
 	const char *s;
 	size_t n;
@@ -523,14 +526,15 @@ static int genl_parse_pcr(const struct nlattr *attrs, int len, void *arg)
 	return 0;
 }
 
-/* State of one request/reply exchange. */
+/* State of one request/reply exchange, or of a dump. */
 struct genl_txn {
 	struct kvault *kv;
-	int (*parse)(const struct nlattr *attrs, int len, void *arg);
+	genl_parse_fn parse;
 	void *arg;
+	bool dump;		/* any number of replies, then NLMSG_DONE */
 	int err;		/* 0 or negative errno */
 	unsigned int replies;
-	bool done;		/* ACK or error seen */
+	bool done;		/* ACK, NLMSG_DONE or error seen */
 };
 
 static int genl_valid_cb(struct nl_msg *msg, void *arg)
@@ -544,7 +548,7 @@ static int genl_valid_cb(struct nl_msg *msg, void *arg)
 	 * stays in step for the next request. */
 	if (t->err)
 		return NL_OK;
-	if (nlh->nlmsg_type != t->kv->family || t->replies++ ||
+	if (nlh->nlmsg_type != t->kv->family || (t->replies++ && !t->dump) ||
 	    !genlmsg_valid_hdr(nlh, 0)) {
 		t->err = -EPROTO;
 		return NL_OK;
@@ -568,6 +572,24 @@ static int genl_ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* NLMSG_DONE ends a dump; its payload is the dump's error code. */
+static int genl_finish_cb(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genl_txn *t = arg;
+	int error;
+
+	t->done = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(error)) {
+		t->err = t->err ? t->err : -EPROTO;
+		return NL_STOP;
+	}
+	memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
+	if (!t->err && error)
+		t->err = (error < 0 && error >= -4095) ? error : -EPROTO;
+	return NL_STOP;
+}
+
 static int genl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	/* libnl hands us the payload of the NLMSG_ERROR message. */
@@ -585,12 +607,11 @@ static int genl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* Send @msg (consumed) and parse the one reply with @parse. */
-static int genl_transact(struct kvault *kv, struct nl_msg *msg,
-			 int (*parse)(const struct nlattr *, int, void *),
-			 void *arg)
+static int genl_exchange(struct kvault *kv, struct nl_msg *msg,
+			 genl_parse_fn parse, void *arg, bool dump)
 {
-	struct genl_txn t = { .kv = kv, .parse = parse, .arg = arg };
+	struct genl_txn t = { .kv = kv, .parse = parse, .arg = arg,
+			      .dump = dump };
 	struct nl_cb *cb;
 	int ret;
 
@@ -601,7 +622,10 @@ static int genl_transact(struct kvault *kv, struct nl_msg *msg,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, genl_valid_cb, &t);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, genl_ack_cb, &t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, genl_finish_cb, &t);
 	nl_cb_err(cb, NL_CB_CUSTOM, genl_err_cb, &t);
+	if (dump)
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_DUMP;
 
 	ret = nl_send_auto(kv->sk, msg);	/* adds NLM_F_REQUEST|NLM_F_ACK */
 	nlmsg_free(msg);
@@ -621,7 +645,29 @@ out:
 	return t.err;
 }
 
-static struct nl_msg *genl_request(struct kvault *kv, uint8_t cmd)
+int genl_transact(struct kvault *kv, struct nl_msg *msg, genl_parse_fn parse,
+		  void *arg)
+{
+	return genl_exchange(kv, msg, parse, arg, false);
+}
+
+int genl_dump(struct kvault *kv, struct nl_msg *msg, genl_parse_fn parse,
+	      void *arg)
+{
+	return genl_exchange(kv, msg, parse, arg, true);
+}
+
+int kvault_need_ioctl(struct kvault *kv)
+{
+	return kv->fd >= 0 ? 0 : ioctl_open(kv);
+}
+
+int kvault_need_genl(struct kvault *kv)
+{
+	return kv->sk ? 0 : genl_open(kv);
+}
+
+struct nl_msg *genl_request(struct kvault *kv, uint8_t cmd)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -768,7 +814,7 @@ KVAULT_EXPORT const char *kvault_bank_name(uint16_t alg_id)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(bank_names) / sizeof(bank_names[0]); i++)
+	for (i = 0; i < KVAULT_ARRAY_SIZE(bank_names); i++)
 		if (bank_names[i].alg_id == alg_id)
 			return bank_names[i].name;
 	return NULL;
@@ -794,7 +840,7 @@ KVAULT_EXPORT int kvault_bank_from_name(const char *name, uint16_t *alg_id)
 
 	if (!name || !alg_id)
 		return -EINVAL;
-	for (i = 0; i < sizeof(bank_names) / sizeof(bank_names[0]); i++) {
+	for (i = 0; i < KVAULT_ARRAY_SIZE(bank_names); i++) {
 		if (!strcasecmp(name, bank_names[i].name)) {
 			*alg_id = bank_names[i].alg_id;
 			return 0;

@@ -360,8 +360,8 @@ TEST(args_errors)
 		const char *argv[6];
 		const char *err;
 	} cases[] = {
-		{ { NULL }, "missing command ('status' or 'pcr read')" },
-		{ { "--json" }, "missing command ('status' or 'pcr read')" },
+		{ { NULL }, "missing command ('status', 'pcr read', 'key ...' or 'monitor')" },
+		{ { "--json" }, "missing command ('status', 'pcr read', 'key ...' or 'monitor')" },
 		{ { "bogus" }, "unknown command 'bogus'" },
 		{ { "--bogus", "status" }, "unknown option '--bogus'" },
 		{ { "status", "-x" }, "unknown option '-x'" },
@@ -370,7 +370,7 @@ TEST(args_errors)
 		{ { "status", "extra" }, "unexpected argument 'extra' after 'status'" },
 		{ { "status", "--bank", "sha1" }, "option '--bank' only applies to 'pcr read'" },
 		{ { "pcr" }, "missing subcommand after 'pcr' ('pcr read')" },
-		{ { "pcr", "write" }, "unknown command 'pcr write'" },
+		{ { "pcr", "write" }, "unknown command 'pcr write' (use 'pcr read')" },
 		{ { "pcr", "read", "--bank" }, "option '--bank' needs an argument" },
 		{ { "pcr", "read", "--bank", "md5" },
 		  "unknown PCR bank 'md5' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)" },
@@ -382,7 +382,7 @@ TEST(args_errors)
 		  "invalid PCR selection '3-1': range 3-1 is reversed (write 1-3)" },
 		{ { "pcr", "read", "" },
 		  "invalid PCR selection '': the PCR selection is empty" },
-		{ { "pcr", "read", "0", "1" }, "unexpected argument '1'" },
+		{ { "pcr", "read", "0", "1" }, "unexpected argument '1' after 'pcr read'" },
 		{ { "pcr", "read", "-1" }, "unknown option '-1'" },
 	};
 	size_t i;
@@ -1189,7 +1189,7 @@ TEST_F(cli, usage_errors_exit_2_before_opening)
 
 	ASSERT_EQ(0, RUN(&self->r, &self->o, "--json"));
 	EXPECT_EQ(2, self->r.status);
-	EXPECT_STREQ("kvaultctl: missing command ('status' or 'pcr read')\nTry 'kvaultctl --help' for more information.\n",
+	EXPECT_STREQ("kvaultctl: missing command ('status', 'pcr read', 'key ...' or 'monitor')\nTry 'kvaultctl --help' for more information.\n",
 		     self->r.err);
 }
 

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The "key ..." commands. Creating and the lifecycle operations go through
+ * /dev/kvault, show and list through generic netlink (the only transport
+ * each exists on); create --keyring and revoke go through keyctl.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "key.h"
+#include "key_format.h"
+#include "keyring.h"
+#include "libkvault.h"
+#include "report.h"
+
+#define PFX	"kvaultctl: "
+
+static void report_key_error(const char *op, const char *ref, int err,
+			     const struct kvault *kv, bool netlink)
+{
+	char what[KVAULT_KEY_NAME_MAX + 64];
+
+	snprintf(what, sizeof(what), "%s key '%s'", op, ref);
+	kvaultctl_report_key_error(stderr, what, err, kvault_errmsg(kv),
+				   netlink);
+}
+
+static int print_op(const struct kvaultctl_args *a, const char *op, int32_t id,
+		    const char *name, const struct kvault_key_state *st)
+{
+	if (a->json)
+		kvaultctl_print_key_op_json(stdout, op, id, name, st);
+	else
+		kvaultctl_print_key_op(stdout, op, a->key_arg, id, st);
+	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+/* "keyctl add kvault NAME PAYLOAD RING": needs no /dev/kvault. */
+static int key_create_in_keyring(const struct kvaultctl_args *a)
+{
+	char payload[KVAULT_KEY_PAYLOAD_MAX];
+	int32_t id;
+
+	/* the arguments are checked: the payload fits */
+	kvaultctl_keyctl_payload(a->alg, a->alg_len, a->usage, a->exportable,
+				 payload, sizeof(payload));
+	id = kvaultctl_keyctl_add(a->key.name, payload, a->keyring);
+	if (id == -ENODEV) {
+		fprintf(stderr, PFX "kvault module is not loaded (no key type '%s'). Load it with: modprobe kvault\n",
+			KVAULT_KEY_TYPE);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	if (id < 0) {
+		report_key_error("create (keyctl add)", a->key_arg, id, NULL,
+				 false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return print_op(a, "create", id, a->key.name, NULL);
+}
+
+static int key_create(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	int32_t id;
+	int ret;
+
+	ret = kvault_key_create(kv, a->key.name, a->alg, a->alg_len, a->usage,
+				a->exportable ? KVAULT_KEY_EXPORTABLE : 0, &id);
+	if (ret) {
+		report_key_error("create", a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return print_op(a, "create", id, a->key.name, NULL);
+}
+
+/* Resolve the key in the vault, then "keyctl revoke": only vault keys. */
+static int key_revoke(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	struct kvault_key_state st;
+	int ret;
+
+	ret = kvault_key_state_get(kv, a->key.id, a->key.name, &st);
+	if (!ret)
+		ret = kvaultctl_keyctl_revoke(st.id);
+	if (ret) {
+		report_key_error("revoke", a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return print_op(a, "revoke", st.id, a->key.name, NULL);
+}
+
+/* One lifecycle ioctl; *op receives its name. */
+static int key_lifecycle_op(struct kvault *kv, const struct kvaultctl_args *a,
+			    const char **op, struct kvault_key_state *st)
+{
+	int32_t id = a->key.id;
+	const char *name = a->key.name;
+
+	switch (a->cmd) {
+	case KVAULTCTL_CMD_KEY_ROTATE:
+		*op = "rotate";
+		return kvault_key_rotate(kv, id, name, st);
+	case KVAULTCTL_CMD_KEY_ENABLE:
+		*op = "enable";
+		return kvault_key_enable(kv, id, name, st);
+	case KVAULTCTL_CMD_KEY_DISABLE:
+		*op = "disable";
+		return kvault_key_disable(kv, id, name, st);
+	case KVAULTCTL_CMD_KEY_DESTROY:
+		if (!a->destroy_later) {
+			*op = "destroy";
+			return kvault_key_destroy(kv, id, name, st);
+		}
+		*op = "schedule-destroy";
+		return kvault_key_schedule_destroy(kv, id, name, a->after, st);
+	case KVAULTCTL_CMD_KEY_CANCEL_DESTROY:
+		*op = "cancel-destroy";
+		return kvault_key_cancel_destroy(kv, id, name, st);
+	case KVAULTCTL_CMD_KEY_SET_MIN_VERSION:
+		*op = "set-min-version";
+		return kvault_key_set_min_version(kv, id, name, a->min_version,
+						  st);
+	default:	/* KVAULTCTL_CMD_KEY_TIGHTEN: args allow nothing else */
+		*op = "tighten";
+		return kvault_key_tighten(kv, id, name, KVAULT_KEY_EXPORTABLE,
+					  st);
+	}
+}
+
+static int key_lifecycle(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	struct kvault_key_state st;
+	const char *op;
+	int ret;
+
+	ret = key_lifecycle_op(kv, a, &op, &st);
+	if (ret) {
+		report_key_error(op, a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return print_op(a, op, st.id, a->key.name, &st);
+}
+
+static int key_show(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	struct kvault_key_info info;
+	struct json_writer w;
+	int ret;
+
+	ret = kvault_key_get(kv, a->key.id, a->key.name, &info);
+	if (ret) {
+		report_key_error("show", a->key_arg, ret, kv, true);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	if (a->json) {
+		json_init(&w, stdout);
+		kvaultctl_json_key(&w, &info);
+		fputc('\n', stdout);
+		json_finish(&w);
+	} else {
+		kvaultctl_print_key(stdout, &info);
+	}
+	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+struct list_ctx {
+	struct json_writer *w;		/* NULL for text */
+	unsigned long count;
+};
+
+/* One key of the dump: printed at once, nothing kept. */
+static int list_one(const struct kvault_key_info *k, void *arg)
+{
+	struct list_ctx *ctx = arg;
+
+	if (ctx->w)
+		kvaultctl_json_key(ctx->w, k);
+	else
+		kvaultctl_print_key_row(stdout, k);
+	ctx->count++;
+	return ferror(stdout) ? -EIO : 0;
+}
+
+/* Text: a header, a line per key, a count. JSON: {"keys":[...],"count":N}. */
+static int key_list(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	struct list_ctx ctx = { 0 };
+	struct json_writer w;
+	int ret;
+
+	if (a->json) {
+		ctx.w = &w;
+		json_init(&w, stdout);
+		json_object_begin(&w);
+		json_key(&w, "keys");
+		json_array_begin(&w);
+	} else {
+		kvaultctl_print_key_header(stdout);
+	}
+	ret = kvault_key_list(kv, list_one, &ctx);
+	if (ret == -EIO)
+		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_FAIL);
+	if (ret) {
+		fflush(stdout);
+		kvaultctl_report_error(stderr, "listing keys", ret,
+				       kvault_errmsg(kv), true, NULL);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	if (a->json) {
+		json_array_end(&w);
+		json_key(&w, "count");
+		json_uint(&w, ctx.count);
+		json_object_end(&w);
+		fputc('\n', stdout);
+		json_finish(&w);
+	} else {
+		printf("%lu key%s\n", ctx.count, ctx.count == 1 ? "" : "s");
+	}
+	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+int kvaultctl_key_run(const struct kvaultctl_args *a)
+{
+	bool netlink = a->cmd == KVAULTCTL_CMD_KEY_LIST ||
+		       a->cmd == KVAULTCTL_CMD_KEY_SHOW;
+	struct kvault *kv;
+	int ret;
+
+	if (a->cmd == KVAULTCTL_CMD_KEY_CREATE && a->use_keyring)
+		return key_create_in_keyring(a);
+	ret = kvaultctl_open(&kv, netlink);
+	if (ret)
+		return ret;
+	switch (a->cmd) {
+	case KVAULTCTL_CMD_KEY_CREATE:
+		ret = key_create(kv, a);
+		break;
+	case KVAULTCTL_CMD_KEY_LIST:
+		ret = key_list(kv, a);
+		break;
+	case KVAULTCTL_CMD_KEY_SHOW:
+		ret = key_show(kv, a);
+		break;
+	case KVAULTCTL_CMD_KEY_REVOKE:
+		ret = key_revoke(kv, a);
+		break;
+	default:
+		ret = key_lifecycle(kv, a);
+		break;
+	}
+	kvault_close(kv);
+	return ret;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kvaultctl's key commands and monitor. */
+#ifndef KVAULTCTL_KEY_H
+#define KVAULTCTL_KEY_H
+
+#include "args.h"
+
+/* Run a "key ..." command; returns the exit status. */
+int kvaultctl_key_run(const struct kvaultctl_args *a);
+
+/* Run "monitor"; returns the exit status. */
+int kvaultctl_monitor_run(const struct kvaultctl_args *a);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The keyring side of kvault keys, through libkeyutils (keyctl). */
+#ifndef KVAULTCTL_KEYRING_H
+#define KVAULTCTL_KEYRING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The keyctl payload that creates a key: "new ALG [usage=U1,U2]
+ * [exportable=1]" (the grammar of <linux/kvault.h>); usage 0 is left out,
+ * so that the key gets every usage ALG allows. Returns 0, -EINVAL for an
+ * unknown algorithm, or -ENOSPC if @buf is too small.
+ */
+int kvaultctl_keyctl_payload(uint32_t alg, uint32_t alg_len, uint32_t usage,
+			     bool exportable, char *buf, size_t len);
+
+/*
+ * "keyctl add kvault NAME PAYLOAD RING": @ring is a serial or KEY_SPEC_*.
+ * Returns the new key's ID, or a negative errno value.
+ */
+int32_t kvaultctl_keyctl_add(const char *name, const char *payload,
+			     int32_t ring);
+
+/* "keyctl revoke ID": 0 or a negative errno value. */
+int kvaultctl_keyctl_revoke(int32_t id);
+
+#endif
