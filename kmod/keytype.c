@@ -132,6 +132,9 @@ static struct key_type kvault_key_type = {
 	.destroy		= kvault_kt_destroy,
 	.describe		= kvault_kt_describe,
 	.read			= kvault_kt_read,
+	.asym_query		= kvault_use_query,
+	.asym_eds_op		= kvault_use_eds,
+	.asym_verify_signature	= kvault_use_verify,
 };
 
 int kvault_keytype_register(void)

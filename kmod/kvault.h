@@ -5,7 +5,8 @@
  * ioctl_keys.c the key ones), netlink.c the generic netlink family (and
  * netlink_keys.c its key commands and events), tpm.c every conversation
  * with the TPM, vault.c the key registry, lifecycle and material,
- * keytype.c the "kvault" keyring key type.
+ * keytype.c the "kvault" keyring key type, keyuse.c the use of keys
+ * through keyctl's public-key operations.
  */
 #ifndef _KVAULT_H
 #define _KVAULT_H
@@ -155,6 +156,9 @@ int kvault_key_meta(struct kvault_key *kk, bool strict,
 		    struct kvault_key_meta *m);
 int kvault_key_create(const char *name, const char *payload,
 		      key_serial_t *id);
+int kvault_key_use(struct kvault_key *kk, u32 usage, u32 version,
+		   int (*setkey)(void *ctx, const u8 *material, u32 len),
+		   void *ctx, u32 *used);
 key_serial_t kvault_keyring_id(void);
 u32 kvault_nr_keys_get(void);
 int kvault_vault_init(void);
@@ -163,6 +167,16 @@ void kvault_vault_exit(void);
 /* keytype.c */
 int kvault_keytype_register(void);
 void kvault_keytype_unregister(void);
+
+/* keyuse.c: keyctl pkey_* on kvault keys */
+struct kernel_pkey_params;
+struct kernel_pkey_query;
+int kvault_use_query(const struct kernel_pkey_params *params,
+		     struct kernel_pkey_query *info);
+int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
+		   void *out);
+int kvault_use_verify(struct kernel_pkey_params *params, const void *in,
+		      const void *sig);
 
 /* netlink.c */
 extern struct genl_family kvault_genl_family;

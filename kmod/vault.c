@@ -67,10 +67,12 @@
 #include <linux/key.h>
 #include <linux/key-type.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
@@ -83,10 +85,22 @@ MODULE_PARM_DESC(allow_plaintext_import,
 		 "accept \"import ALG HEX\" keyctl payloads (default 0)");
 
 #ifdef KVAULT_SELFTEST
-static unsigned int selftest_wiped;
-static unsigned int selftest_wipe_errors;
-module_param(selftest_wiped, uint, 0444);
-module_param(selftest_wipe_errors, uint, 0444);
+/* Wipes happen concurrently, under different keys' locks: count atomically. */
+static atomic_t selftest_wiped = ATOMIC_INIT(0);
+static atomic_t selftest_wipe_errors = ATOMIC_INIT(0);
+
+static int kvault_param_get_atomic(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(kp->arg));
+}
+
+static const struct kernel_param_ops kvault_param_ops_atomic = {
+	.get = kvault_param_get_atomic,
+};
+
+module_param_cb(selftest_wiped, &kvault_param_ops_atomic, &selftest_wiped, 0444);
+module_param_cb(selftest_wipe_errors, &kvault_param_ops_atomic,
+		&selftest_wipe_errors, 0444);
 #endif
 
 static DEFINE_MUTEX(kvault_reg_lock);
@@ -318,10 +332,10 @@ static void kvault_material_free(u8 *mat, u32 len)
 	memzero_explicit(mat, len);
 #ifdef KVAULT_SELFTEST
 	if (memchr_inv(mat, 0, len)) {
-		selftest_wipe_errors++;
+		atomic_inc(&selftest_wipe_errors);
 		WARN_ONCE(1, "kvault: material not wiped");
 	} else {
-		selftest_wiped++;
+		atomic_inc(&selftest_wiped);
 	}
 #endif
 	kfree_sensitive(mat);
@@ -373,7 +387,7 @@ static void kvault_key_free(struct kvault_key *kk)
 	kvault_wipe_below(kk, U32_MAX);
 #ifdef KVAULT_SELFTEST
 	if (kk->id && kk->state != KVAULT_KEY_STATE_DESTROYED) {
-		selftest_wipe_errors++;
+		atomic_inc(&selftest_wipe_errors);
 		WARN_ONCE(1, "kvault: key freed without being destroyed");
 	}
 #endif
@@ -845,6 +859,68 @@ int kvault_key_meta(struct kvault_key *kk, bool strict,
 	kvault_key_snapshot(kk, m);
 	mutex_unlock(&kk->lock);
 	return 0;
+}
+
+/* ---- use ------------------------------------------------------------------ */
+
+/**
+ * kvault_key_use - key an operation with one version of a key's material
+ * @kk:      the key
+ * @usage:   the KVAULT_USAGE_* bit the operation needs
+ * @version: the version wanted, or 0 for the newest
+ * @setkey:  called with ->lock held and the material; it keys a transform
+ *           (which keeps its own copy) and must not keep the pointer
+ * @ctx:     passed to @setkey
+ * @used:    set to the version used
+ *
+ * The only way material leaves the vault's own buffers, and only into a
+ * crypto API transform. Counts the use and its time when @setkey succeeds.
+ *
+ * Return: 0, or EKEYREJECTED for a usage the key lacks;
+ * EKEYREVOKED or EKEYEXPIRED; ENOKEY for a key that is not enabled
+ * (disabled, destroy-pending, destroyed) or a version that is not live;
+ * else @setkey's error.
+ */
+int kvault_key_use(struct kvault_key *kk, u32 usage, u32 version,
+		   int (*setkey)(void *ctx, const u8 *material, u32 len),
+		   void *ctx, u32 *used)
+{
+	struct kvault_version *v, *found = NULL;
+	int rc;
+
+	if (!(kk->usage & usage))
+		return -EKEYREJECTED;
+	rc = kvault_key_validate(kk);
+	if (rc)
+		return rc;
+	mutex_lock(&kk->lock);
+	if (kk->attrs & KVAULT_KEY_REVOKED)
+		rc = -EKEYREVOKED;
+	else if (kk->attrs & KVAULT_KEY_EXPIRED)
+		rc = -EKEYEXPIRED;
+	else if (kk->state != KVAULT_KEY_STATE_ENABLED)
+		rc = -ENOKEY;
+	if (rc)
+		goto out;
+	list_for_each_entry(v, &kk->versions, node) {	/* newest first */
+		if (!version || v->version == version) {
+			found = v;
+			break;
+		}
+	}
+	if (!found) {
+		rc = -ENOKEY;
+		goto out;
+	}
+	rc = setkey(ctx, found->material, kk->len);
+	if (!rc) {
+		*used = found->version;
+		atomic64_inc(&kk->use_count);
+		WRITE_ONCE(kk->last_use, ktime_get_real_ns());
+	}
+out:
+	mutex_unlock(&kk->lock);
+	return rc;
 }
 
 /* ---- creation through the vault's keyring ------------------------------ */

@@ -3,9 +3,10 @@
 # `make check-debug`: the debug-kernel tier. Builds (or takes from the cache)
 # the debug kernel (scripts/build-debug-kernel.sh: linux-source-6.1 with
 # KASAN, UBSAN, kmemleak, lockdep, debugobjects and fault injection), builds
-# kvault.ko against it at W=1, and boots it in QEMU three times: the selftest
-# suite with a TPM, the suite without one, and selftests/fault-injection.sh
-# (failslab + fail_page_alloc aimed at kvault). Each boot ends with a
+# kvault.ko against it at W=1 with KVAULT_SELFTEST=1 (wipes verified), and
+# boots it in QEMU three times: the selftest suite with a TPM, the suite
+# without one, and selftests/fault-injection.sh (failslab + fail_page_alloc
+# aimed at kvault). Each boot ends with a
 # kmemleak scan (selftests/vm/debug-guest.sh). Fails on any failed test, a
 # leak, a guest that did not finish, or a kernel report in dmesg. Ends with
 # the line "N passed, N failed". Results: build/results-debug/.
@@ -30,7 +31,9 @@ if grep -q '^build-debug-kernel: built' "$kenv"; then
 else
 	say "debug kernel $krel from the cache ($kdir)"
 fi
-build_module "$krel" "$kdir"
+# KVAULT_SELFTEST=1: the vault verifies and counts every wipe of key
+# material, and key_unload_test checks the counts.
+build_module "$krel" "$kdir" KVAULT_SELFTEST=1
 warning_free "$krel" "$logs/build-$krel.log"
 build_userspace
 ko=$build/kmod/$krel/kvault.ko

@@ -61,9 +61,10 @@ run_logged() {
 	"$@" > "$log" 2>&1 || { cat "$log"; fail_hard "$what failed"; }
 }
 
-# build_module KREL KDIR: kvault.ko at W=1 into build/kmod/KREL.
+# build_module KREL KDIR [MAKE-VAR=VALUE...]: kvault.ko at W=1 into
+# build/kmod/KREL.
 build_module() {
-	run_logged "build-$1.log" "module build for $1" make -s KDIR="$2" module
+	run_logged "build-$1.log" "module build for $1" make -s KDIR="$2" "${@:3}" module
 }
 
 # warning_free WHAT LOG...: a result line for "the builds in LOG... have no

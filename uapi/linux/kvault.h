@@ -255,9 +255,47 @@ struct kvault_pcr_read {
  * device). Through keyctl, the keyring core's permissions apply: adding a
  * key needs write permission on the keyring, and view, search, link,
  * setattr (timeout, setperm) and invalidate are governed by the key's own
- * permission mask (setperm). Using a key (later: crypto operations) will
- * need the key's "use" permissions as well. "keyctl read" is refused with
+ * permission mask (setperm). Using a key (keyctl pkey_*, below) needs
+ * the key's search permission and nothing else: a key is shared for use
+ * by linking it where the user can find it. "keyctl read" is refused with
  * EOPNOTSUPP for everyone: material is never readable.
+ *
+ * Using a key: keyctl's public-key operations (KEYCTL_PKEY_QUERY,
+ * KEYCTL_PKEY_ENCRYPT, _DECRYPT, _SIGN, _VERIFY; "keyctl pkey_*") work on
+ * kvault keys, with the key's "search" permission (the keyring core's
+ * check), so a process can use a key it can never read. The info string
+ * may only be empty or "enc=raw", plus for HMAC keys "hash=" naming the
+ * key's own hash (sha256, sha384, sha512); anything else is EINVAL.
+ *
+ *   aes-128, aes-256 (usage encrypt, decrypt): AES-GCM. Encrypt takes up to
+ *     KVAULT_PKEY_MAX_DATA bytes and returns KVAULT_CIPHERTEXT_OVERHEAD
+ *     more: version (big-endian u32) || nonce (KVAULT_GCM_NONCE_LEN random
+ *     bytes) || ciphertext || tag (KVAULT_GCM_TAG_LEN); version and nonce
+ *     are authenticated as associated data. Decrypt gives EBADMSG when
+ *     authentication fails, EINVAL for input shorter than the overhead.
+ *     Random 96-bit nonces: rotate a key well before 2^32 encryptions.
+ *   hmac-sha256/384/512 (usage sign, verify): sign takes up to
+ *     KVAULT_PKEY_MAX_DATA bytes and returns version (big-endian u32) ||
+ *     HMAC; verify gives 0 for a match, EBADMSG otherwise.
+ *   aes-xts-*, secret-N: no keyctl operation (EOPNOTSUPP); they are for
+ *     the crypto API templates.
+ *
+ * Encrypt and sign use the newest version; decrypt and verify use the
+ * version their input names, which must still be live (ENOKEY once the
+ * minimum version has passed it). As keyctl requires, the output buffer
+ * must be the size KEYCTL_PKEY_QUERY reports (max_enc_size, max_dec_size,
+ * max_sig_size) and a signature to verify is exactly max_sig_size bytes.
+ * Errors, in order: the keyring core's (EACCES without search
+ * permission, EKEYREVOKED, EKEYEXPIRED); EINVAL for a bad info string or
+ * a size beyond the maximum (an AES key's signature maximum is 0, so sign
+ * on it is EINVAL); EOPNOTSUPP for an algorithm without the operation;
+ * EKEYREJECTED for an operation outside the key's usage (query reports
+ * only the operations its usage allows); ENOKEY for a key that is not
+ * enabled (disabled, destroy-pending, destroyed) or a version that is not
+ * live; EBADMSG for a failed authentication. Each operation that gets
+ * as far as keying a transform with the key counts one use
+ * (KVAULT_A_KEY_USE_COUNT, KVAULT_A_KEY_LAST_USE); one refused before
+ * that does not.
  *
  * keyctl interface, payload of "keyctl add kvault NAME PAYLOAD RING":
  *
@@ -282,6 +320,12 @@ struct kvault_pcr_read {
 #define KVAULT_SECRET_MAX_LEN		128
 /* 366 days */
 #define KVAULT_DESTROY_MAX_WINDOW	31622400U
+
+/* keyctl public-key operations on kvault keys (see "Using a key") */
+#define KVAULT_PKEY_MAX_DATA		32768
+#define KVAULT_GCM_NONCE_LEN		12
+#define KVAULT_GCM_TAG_LEN		16
+#define KVAULT_CIPHERTEXT_OVERHEAD	(4 + KVAULT_GCM_NONCE_LEN + KVAULT_GCM_TAG_LEN)
 
 /* Algorithms */
 #define KVAULT_ALG_AES_128		1
