@@ -79,8 +79,7 @@ static const struct command {
 
 /* What the first pass found. */
 struct scan {
-	const char *words[MAX_WORDS];
-	const char *extra;		/* the first word beyond MAX_WORDS */
+	const char *words[MAX_WORDS + 1];	/* and the first one too many */
 	unsigned int nwords;
 	bool seen[NR_OPTS];
 	const char *value[NR_OPTS];	/* of the options that take one */
@@ -172,10 +171,8 @@ static int scan_args(int argc, char *const argv[], struct scan *s,
 		int o;
 
 		if (opts_done || a[0] != '-' || a[1] == '\0') {
-			if (s->nwords < MAX_WORDS)
+			if (s->nwords <= MAX_WORDS)
 				s->words[s->nwords] = a;
-			else if (!s->extra)
-				s->extra = a;
 			s->nwords++;
 			continue;
 		}
@@ -224,50 +221,65 @@ static void subcommand_list(const char *group, char *buf, size_t len)
 	}
 }
 
-/* Second pass: which command the words name, and its operand count. */
-static int find_command(const struct scan *s, const struct command **cmd,
-			char *err, size_t errlen)
+/*
+ * Second pass: which command the words name, with the right number of
+ * operands; NULL (and @err says why) if none. Returns the command rather
+ * than an error code: the clang analyzer does not look into variadic
+ * usage_error() and would take a failure for a success.
+ */
+static const struct command *find_command(const struct scan *s, char *err,
+					  size_t errlen)
 {
 	const struct command *c;
 	char name[64], subs[512];
 	unsigned int used, ops;
+	const char *x;
 
-	if (s->nwords == 0)
-		return usage_error(err, errlen,
-				   "missing command ('status', 'pcr read', 'key ...' or 'monitor')");
+	if (s->nwords == 0) {
+		usage_error(err, errlen,
+			    "missing command ('status', 'pcr read', 'key ...' or 'monitor')");
+		return NULL;
+	}
 	c = command_find(s->words[0], NULL);
-	if (!c)
-		return usage_error(err, errlen, "unknown command '%.40s%s'",
-				   s->words[0], cut(s->words[0]));
+	if (!c) {
+		usage_error(err, errlen, "unknown command '%.40s%s'",
+			    s->words[0], cut(s->words[0]));
+		return NULL;
+	}
 	if (c->sub) {
 		subcommand_list(c->group, subs, sizeof(subs));
-		if (s->nwords < 2)
-			return usage_error(err, errlen,
-					   "missing subcommand after '%s' (%s)",
-					   c->group, subs);
+		if (s->nwords < 2) {
+			usage_error(err, errlen,
+				    "missing subcommand after '%s' (%s)",
+				    c->group, subs);
+			return NULL;
+		}
 		c = command_find(s->words[0], s->words[1]);
-		if (!c)
-			return usage_error(err, errlen,
-					   "unknown command '%s %.40s%s' (use %s)",
-					   s->words[0], s->words[1],
-					   cut(s->words[1]), subs);
+		if (!c) {
+			usage_error(err, errlen,
+				    "unknown command '%s %.40s%s' (use %s)",
+				    s->words[0], s->words[1],
+				    cut(s->words[1]), subs);
+			return NULL;
+		}
 	}
 	used = c->sub ? 2 : 1;
 	ops = s->nwords - used;
 	command_name(c, name, sizeof(name));
 	if (ops > c->max_operands) {
-		const char *x = s->nwords > MAX_WORDS ? s->extra :
-			s->words[used + c->max_operands];
-
-		return usage_error(err, errlen,
-				   "unexpected argument '%.40s%s' after '%s'",
-				   x, cut(x), name);
+		/* within words[]: no command has more than MAX_WORDS */
+		x = s->words[used + c->max_operands];
+		usage_error(err, errlen,
+			    "unexpected argument '%.40s%s' after '%s'",
+			    x, cut(x), name);
+		return NULL;
 	}
-	if (ops < c->min_operands)
-		return usage_error(err, errlen, "missing %s after '%s'",
-				   c->operand[ops], name);
-	*cmd = c;
-	return 0;
+	if (ops < c->min_operands) {
+		usage_error(err, errlen, "missing %s after '%s'",
+			    c->operand[ops], name);
+		return NULL;
+	}
+	return c;
 }
 
 static int check_options(const struct scan *s, const struct command *c,
@@ -371,7 +383,7 @@ static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
 	args->use_keyring = s->seen[OPT_KEYRING];
 	if (ring && kvaultctl_parse_keyring(ring, &args->keyring))
 		return usage_error(err, errlen,
-				   "invalid keyring '%.40s%s' (use a keyring serial number, or @t, @p, @s, @u, @us or @g)",
+				   "invalid keyring '%.40s%s' (use a keyring serial number, or @s, @u, @us or @g)",
 				   ring, cut(ring));
 	return 0;
 }
@@ -433,7 +445,7 @@ static int parse_values(const struct scan *s, const struct command *c,
 int kvaultctl_args_parse(int argc, char *const argv[],
 			 struct kvaultctl_args *args, char *err, size_t errlen)
 {
-	const struct command *c = NULL;
+	const struct command *c;
 	struct scan s;
 	int ret;
 
@@ -449,9 +461,10 @@ int kvaultctl_args_parse(int argc, char *const argv[],
 		return ret;
 	args->json = s.seen[OPT_JSON];
 	args->netlink = s.seen[OPT_NETLINK];
-	ret = find_command(&s, &c, err, errlen);
-	if (!ret)
-		ret = check_options(&s, c, err, errlen);
+	c = find_command(&s, err, errlen);
+	if (!c)
+		return -EINVAL;
+	ret = check_options(&s, c, err, errlen);
 	if (!ret)
 		ret = parse_values(&s, c, args, err, errlen);
 	if (!ret)
@@ -485,7 +498,8 @@ void kvaultctl_usage(FILE *f)
 	      "  key rotate        add a new version with new material\n"
 	      "  key enable        enable a disabled key\n"
 	      "  key disable       disable an enabled key\n"
-	      "  key revoke        revoke the key in the keyring (keyctl revoke)\n"
+	      "  key revoke        revoke the key in its keyring (keyctl revoke;\n"
+	      "                    needs a key created with --keyring)\n"
 	      "  key destroy       destroy the key now, or after DURATION\n"
 	      "  key cancel-destroy  take back a destroy --after (the key is\n"
 	      "                    then disabled)\n"
@@ -496,8 +510,9 @@ void kvaultctl_usage(FILE *f)
 	      "                    when it listens\n"
 	      "\n"
 	      "Options (anywhere on the command line):\n"
-	      "  --json            print JSON instead of text: one object, or\n"
-	      "                    for 'key list' and 'monitor' one per line\n"
+	      "  --json            print JSON instead of text: one object\n"
+	      "                    ('key list': {\"keys\":[...],\"count\":N}),\n"
+	      "                    for 'monitor' one object per line\n"
 	      "  --netlink         status, pcr read: use the generic netlink\n"
 	      "                    family 'kvault' instead of /dev/kvault (key\n"
 	      "                    commands pick theirs: list, show and monitor\n"
@@ -514,8 +529,11 @@ void kvaultctl_usage(FILE *f)
 	      "  --exportable      allow the key to be exported (one-way: can\n"
 	      "                    only be cleared, with 'key tighten')\n"
 	      "  --keyring RING    create the key with keyctl in RING, a keyring\n"
-	      "                    serial or @t, @p, @s, @u, @us, @g; default:\n"
-	      "                    the vault's own keyring\n"
+	      "                    serial or @s, @u, @us, @g; default: the\n"
+	      "                    vault's own keyring. A key lives while it is\n"
+	      "                    linked: @s without a session (keyctl\n"
+	      "                    session) is kvaultctl's own and goes with it.\n"
+	      "                    Only keys created this way can be revoked\n"
 	      "  --after DURATION  seconds, or with a unit: 30s, 10m, 2h, 7d (at\n"
 	      "                    most 366d); 0 destroys from the kernel's own\n"
 	      "                    work at once\n"

@@ -126,8 +126,6 @@ int kvaultctl_parse_keyring(const char *s, int32_t *ring)
 		const char *name;
 		int32_t spec;
 	} specials[] = {
-		{ "@t", KEY_SPEC_THREAD_KEYRING },
-		{ "@p", KEY_SPEC_PROCESS_KEYRING },
 		{ "@s", KEY_SPEC_SESSION_KEYRING },
 		{ "@u", KEY_SPEC_USER_KEYRING },
 		{ "@us", KEY_SPEC_USER_SESSION_KEYRING },

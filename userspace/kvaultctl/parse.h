@@ -38,8 +38,9 @@ int kvaultctl_parse_key_ref(const char *s, struct kvaultctl_key_ref *ref);
 
 /*
  * A keyring as keyctl(1) names it: a serial number (1..INT32_MAX) or one
- * of @t (thread), @p (process), @s (session), @u (user), @us (user
- * session), @g (group): the KEY_SPEC_* value. -EINVAL otherwise.
+ * of @s (session), @u (user), @us (user session), @g (group): the
+ * KEY_SPEC_* value. -EINVAL otherwise. Not @t or @p: kvaultctl's own
+ * thread and process keyrings go when it exits, and the key with them.
  */
 int kvaultctl_parse_keyring(const char *s, int32_t *ring);
 

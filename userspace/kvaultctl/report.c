@@ -128,6 +128,8 @@ static const char *key_hint(int err)
 	case -ENOSPC:		return "the key has as many versions as it can: raise its minimum version";
 	case -ERANGE:		return "the key has no such version yet";
 	case -EINVAL:		return "not possible for this key or in its state";
+	/* only keyctl revoke: the ioctls' permission is checked at open */
+	case -EACCES:		return "keyctl needs write or setattr permission on the key, which only keys created with --keyring give their owner; 'key destroy' works on any key";
 	default:		return NULL;
 	}
 }

@@ -98,7 +98,7 @@ static int event_parse(const struct nlattr *attrs, int len,
 		       struct kvault_event *e)
 {
 	const struct nlattr *tb[KVAULT_A_MAX + 1];
-	uint32_t id;
+	uint32_t id = 0;
 	int ret;
 
 	ret = attrs_index(tb, KVAULT_A_MAX, attrs, len);

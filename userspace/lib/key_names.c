@@ -158,25 +158,22 @@ KVAULT_EXPORT const char *kvault_key_usage_name(uint32_t bit)
 KVAULT_EXPORT int kvault_key_usage_names(uint32_t usage, char *buf,
 					 size_t size)
 {
-	size_t off = 0;
-	unsigned int i;
+	uint32_t unnamed = usage & ~KVAULT_USAGE_ALL;
+	size_t off = 0, i;
+	int n;
 
 	if (!buf || !size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	for (i = 0; i < 32; i++) {
-		uint32_t bit = 1U << i;
-		const char *name = kvault_key_usage_name(bit);
-		int n;
-
-		if (!(usage & bit))
-			continue;
-		if (name)
+	for (i = 0; i <= KVAULT_ARRAY_SIZE(usage_names); i++) {
+		if (i < KVAULT_ARRAY_SIZE(usage_names) && (usage & (1U << i)))
 			n = snprintf(buf + off, size - off, "%s%s",
-				     off ? "," : "", name);
-		else
+				     off ? "," : "", usage_names[i]);
+		else if (i == KVAULT_ARRAY_SIZE(usage_names) && unnamed)
 			n = snprintf(buf + off, size - off, "%s0x%x",
-				     off ? "," : "", bit);
+				     off ? "," : "", unnamed);
+		else
+			continue;
 		if (n < 0 || (size_t)n >= size - off) {
 			buf[0] = '\0';
 			return -ENOSPC;

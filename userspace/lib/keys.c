@@ -187,7 +187,7 @@ static int genl_parse_key(const struct nlattr *attrs, int len,
 			  struct kvault_key_info *info)
 {
 	const struct nlattr *tb[KVAULT_A_MAX + 1];
-	uint32_t id;
+	uint32_t id = 0;
 	int ret;
 
 	memset(info, 0, sizeof(*info));

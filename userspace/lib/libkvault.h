@@ -188,7 +188,7 @@ int kvault_bank_from_name(const char *name, uint16_t *alg_id);
 /* Enough for every algorithm name, "secret-128" included, and its NUL. */
 #define KVAULT_KEY_ALG_NAME_MAX		16
 /* Enough for kvault_key_usage_names() of any 32-bit mask, and its NUL. */
-#define KVAULT_KEY_USAGE_NAMES_MAX	96
+#define KVAULT_KEY_USAGE_NAMES_MAX	64
 
 /**
  * struct kvault_key_info - a key's metadata, from kvault_key_get() and
@@ -486,7 +486,7 @@ int kvault_events_open(struct kvault_events **ev);
  * kvault_events_fd() - the listener's file descriptor, to poll() for input
  * @ev: listener
  *
- * Return: the descriptor; it stays owned by @ev.
+ * Return: the descriptor, which stays owned by @ev; -EINVAL if @ev is NULL.
  */
 int kvault_events_fd(const struct kvault_events *ev);
 
@@ -561,7 +561,8 @@ const char *kvault_key_usage_name(uint32_t bit);
  * kvault_key_usage_names() - a usage mask as a list, "encrypt,decrypt"
  * @usage: KVAULT_USAGE_* bits
  * @buf:   receives the names of the bits set, in bit order, separated by
- *         ','; a bit without a name is written as hex ("0x80"); "" for 0
+ *         ','; the bits without a name follow as one hex number ("0x180");
+ *         "" for 0
  * @size:  size of @buf; KVAULT_KEY_USAGE_NAMES_MAX is always enough
  *
  * Return: 0; -ENOSPC if @buf is too small (it then holds "").

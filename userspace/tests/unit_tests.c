@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host unit tests of kvaultctl and the pure parts of libkvault: PCR
- * selections, bank names, argument parsing, the JSON writer, the output
- * formatters, the error messages, and the kvaultctl binary end to end on a
- * host without kvault.ko.
+ * selections, bank names, key names (algorithms, usages, states, events),
+ * kvaultctl's values (numbers, durations, keys, keyrings) and keyctl
+ * payloads, argument parsing, the JSON writer, the output formatters, the
+ * error messages, and the kvaultctl binary end to end on a host without
+ * kvault.ko.
  *
  * The binary under test is $KVAULTCTL, else the path compiled in.
  */
@@ -20,13 +22,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <keyutils.h>
 
 #include "kselftest_harness.h"
 
 #include "args.h"
 #include "format.h"
 #include "json.h"
+#include "key_format.h"
+#include "keyring.h"
 #include "libkvault.h"
+#include "parse.h"
 #include "pcrsel.h"
 #include "report.h"
 
@@ -1242,6 +1248,806 @@ TEST_F(cli, output_write_error)
 	EXPECT_EQ(1, self->r.status);
 	EXPECT_EQ(0, strncmp("kvaultctl: error writing output: ", self->r.err, 33))
 		TH_LOG("stderr: %s", self->r.err);
+}
+
+/* ------------------------------------------------------------------ */
+/* key names (libkvault)                                              */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	uint32_t alg, alg_len, usage;
+} algs[] = {
+	{ "aes-128", KVAULT_ALG_AES_128, 0, 0x4f },
+	{ "aes-256", KVAULT_ALG_AES_256, 0, 0x4f },
+	{ "aes-xts-256", KVAULT_ALG_AES_XTS_256, 0, 0x43 },
+	{ "aes-xts-512", KVAULT_ALG_AES_XTS_512, 0, 0x43 },
+	{ "hmac-sha256", KVAULT_ALG_HMAC_SHA256, 0, 0x70 },
+	{ "hmac-sha384", KVAULT_ALG_HMAC_SHA384, 0, 0x70 },
+	{ "hmac-sha512", KVAULT_ALG_HMAC_SHA512, 0, 0x70 },
+	{ "secret-16", KVAULT_ALG_SECRET, 16, KVAULT_USAGE_ALL },
+	{ "secret-64", KVAULT_ALG_SECRET, 64, KVAULT_USAGE_ALL },
+	{ "secret-128", KVAULT_ALG_SECRET, 128, KVAULT_USAGE_ALL },
+};
+
+TEST(alg_names_both_ways)
+{
+	char buf[KVAULT_KEY_ALG_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(algs); i++) {
+		uint32_t alg = 0, len = 99;
+
+		EXPECT_EQ(0, kvault_key_alg_from_name(algs[i].name, &alg, &len))
+			TH_LOG("%s", algs[i].name);
+		EXPECT_EQ(algs[i].alg, alg);
+		EXPECT_EQ(algs[i].alg_len, len);
+		EXPECT_EQ(algs[i].usage, kvault_key_alg_usage(alg));
+		ASSERT_EQ(0, kvault_key_alg_name(alg, len, buf, sizeof(buf)));
+		EXPECT_STREQ(algs[i].name, buf);
+	}
+	/* the material length only matters for secret-N */
+	ASSERT_EQ(0, kvault_key_alg_name(KVAULT_ALG_AES_256, 32, buf, sizeof(buf)));
+	EXPECT_STREQ("aes-256", buf);
+}
+
+TEST(alg_names_invalid)
+{
+	static const char *const bad[] = {
+		"", "AES-128", "Aes-256", "aes-128 ", " aes-128", "aes", "aes-512",
+		"secret", "secret-", "secret-15", "secret-129", "secret-016",
+		"secret-+16", "secret--16", "secret-16x", "secret-1e2",
+		"secret-99999999999999999999", "hmac-sha1", "aes-128\n",
+	};
+	char buf[KVAULT_KEY_ALG_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint32_t alg = 77, len = 77;
+
+		EXPECT_EQ(-EINVAL, kvault_key_alg_from_name(bad[i], &alg, &len))
+			TH_LOG("'%s' accepted", bad[i]);
+		EXPECT_EQ(77, alg);
+		EXPECT_EQ(77, len);
+	}
+	EXPECT_EQ(-EINVAL, kvault_key_alg_from_name(NULL, (uint32_t[1]){ 0 },
+						    (uint32_t[1]){ 0 }));
+	EXPECT_EQ(-EINVAL, kvault_key_alg_name(0, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_alg_name(9, 0, buf, sizeof(buf)));
+	EXPECT_EQ(0, kvault_key_alg_usage(0));
+	EXPECT_EQ(0, kvault_key_alg_usage(9));
+	EXPECT_EQ(-ENOSPC, kvault_key_alg_name(KVAULT_ALG_AES_XTS_512, 0, buf, 11));
+	EXPECT_STREQ("", buf);
+	EXPECT_EQ(0, kvault_key_alg_name(KVAULT_ALG_SECRET, 128, buf, 11));
+	EXPECT_STREQ("secret-128", buf);
+}
+
+TEST(usage_lists_valid)
+{
+	static const struct {
+		const char *in;
+		uint32_t mask;
+	} cases[] = {
+		{ "encrypt", KVAULT_USAGE_ENCRYPT },
+		{ "encrypt,decrypt", KVAULT_USAGE_ENCRYPT | KVAULT_USAGE_DECRYPT },
+		{ "crypto-api,sign", KVAULT_USAGE_CRYPTO_API | KVAULT_USAGE_SIGN },
+		{ "encrypt,decrypt,wrap,unwrap,sign,verify,crypto-api", KVAULT_USAGE_ALL },
+		{ "verify,unwrap", KVAULT_USAGE_VERIFY | KVAULT_USAGE_UNWRAP },
+	};
+	char names[KVAULT_KEY_USAGE_NAMES_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t mask = 0;
+
+		EXPECT_EQ(0, kvault_key_usage_from_names(cases[i].in, &mask, NULL))
+			TH_LOG("'%s'", cases[i].in);
+		EXPECT_EQ(cases[i].mask, mask);
+	}
+	ASSERT_EQ(0, kvault_key_usage_names(KVAULT_USAGE_ALL, names, sizeof(names)));
+	EXPECT_STREQ("encrypt,decrypt,wrap,unwrap,sign,verify,crypto-api", names);
+}
+
+TEST(usage_lists_invalid)
+{
+	static const struct {
+		const char *in;
+		int err;
+		size_t pos;
+	} cases[] = {
+		{ "", -EINVAL, 0 },
+		{ ",", -EINVAL, 0 },
+		{ ",encrypt", -EINVAL, 0 },
+		{ "encrypt,", -EINVAL, 8 },
+		{ "encrypt,,decrypt", -EINVAL, 8 },
+		{ "encrypt,encrypt", -EEXIST, 8 },
+		{ "sign,verify,sign", -EEXIST, 12 },
+		{ "Encrypt", -EINVAL, 0 },
+		{ "encrypt decrypt", -EINVAL, 0 },
+		{ "encrypt, decrypt", -EINVAL, 8 },
+		{ "foo", -EINVAL, 0 },
+		{ "encrypt,foo", -EINVAL, 8 },
+		{ "crypto_api", -EINVAL, 0 },
+		{ "encryptdecrypt", -EINVAL, 0 },
+		{ "encrypt;decrypt", -EINVAL, 0 },
+		{ "all", -EINVAL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t mask = 0xdead;
+		size_t pos = 999;
+
+		EXPECT_EQ(cases[i].err, kvault_key_usage_from_names(cases[i].in,
+								    &mask, &pos))
+			TH_LOG("'%s'", cases[i].in);
+		EXPECT_EQ(cases[i].pos, pos) TH_LOG("'%s'", cases[i].in);
+		EXPECT_EQ(0xdead, mask);
+	}
+	EXPECT_EQ(-EINVAL, kvault_key_usage_from_names(NULL, (uint32_t[1]){ 0 }, NULL));
+}
+
+TEST(usage_names_formatting)
+{
+	char buf[KVAULT_KEY_USAGE_NAMES_MAX];
+
+	ASSERT_EQ(0, kvault_key_usage_names(0, buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	ASSERT_EQ(0, kvault_key_usage_names(KVAULT_USAGE_SIGN | 0x80, buf, sizeof(buf)));
+	EXPECT_STREQ("sign,0x80", buf);
+	ASSERT_EQ(0, kvault_key_usage_names(0xffffffff, buf, sizeof(buf)));
+	EXPECT_STREQ("encrypt,decrypt,wrap,unwrap,sign,verify,crypto-api,0xffffff80", buf);
+	ASSERT_EQ(0, kvault_key_usage_names(0x180, buf, sizeof(buf)));
+	EXPECT_STREQ("0x180", buf);
+	EXPECT_EQ(-ENOSPC, kvault_key_usage_names(KVAULT_USAGE_ALL, buf, 10));
+	EXPECT_STREQ("", buf);
+	EXPECT_EQ(-ENOSPC, kvault_key_usage_names(0, buf, 0));
+
+	EXPECT_STREQ("crypto-api", kvault_key_usage_name(KVAULT_USAGE_CRYPTO_API));
+	EXPECT_EQ(NULL, kvault_key_usage_name(0));
+	EXPECT_EQ(NULL, kvault_key_usage_name(3));
+	EXPECT_EQ(NULL, kvault_key_usage_name(0x80));
+}
+
+TEST(attr_state_event_names)
+{
+	static const char *const states[] = {
+		NULL, "enabled", "disabled", "destroy-pending", "destroyed", NULL,
+	};
+	static const char *const events[] = {
+		NULL, "created", "rotated", "enabled", "disabled",
+		"destroy-scheduled", "destroy-cancelled", "destroyed", "revoked",
+		"expired", "min-version", "tightened", NULL,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		const char *n = kvault_key_state_name((uint32_t)i);
+
+		if (states[i]) {
+			EXPECT_STREQ(states[i], n);
+		} else {
+			EXPECT_EQ(NULL, n);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
+		const char *n = kvault_event_op_name((uint32_t)i);
+
+		if (events[i]) {
+			EXPECT_STREQ(events[i], n);
+		} else {
+			EXPECT_EQ(NULL, n);
+		}
+	}
+	EXPECT_EQ(NULL, kvault_key_state_name(UINT32_MAX));
+	EXPECT_EQ(NULL, kvault_event_op_name(UINT32_MAX));
+	EXPECT_STREQ("exportable", kvault_key_attr_name(KVAULT_KEY_EXPORTABLE));
+	EXPECT_STREQ("imported", kvault_key_attr_name(KVAULT_KEY_IMPORTED));
+	EXPECT_STREQ("revoked", kvault_key_attr_name(KVAULT_KEY_REVOKED));
+	EXPECT_STREQ("expired", kvault_key_attr_name(KVAULT_KEY_EXPIRED));
+	EXPECT_EQ(NULL, kvault_key_attr_name(0x10));
+	EXPECT_EQ(NULL, kvault_key_attr_name(KVAULT_KEY_EXPORTABLE | KVAULT_KEY_REVOKED));
+}
+
+/* ------------------------------------------------------------------ */
+/* kvaultctl's values: numbers, durations, keys, keyrings             */
+/* ------------------------------------------------------------------ */
+
+TEST(numbers)
+{
+	uint64_t v = 7;
+
+	EXPECT_EQ(0, kvaultctl_parse_uint("18446744073709551615", 0, UINT64_MAX, &v));
+	EXPECT_EQ(UINT64_MAX, v);
+	EXPECT_EQ(-ERANGE, kvaultctl_parse_uint("18446744073709551616", 0, UINT64_MAX, &v));
+	EXPECT_EQ(-ERANGE, kvaultctl_parse_uint("99999999999999999999999", 0, UINT64_MAX, &v));
+	EXPECT_EQ(-ERANGE, kvaultctl_parse_uint("0", 1, 10, &v));
+	EXPECT_EQ(-ERANGE, kvaultctl_parse_uint("11", 1, 10, &v));
+	EXPECT_EQ(UINT64_MAX, v);
+	EXPECT_EQ(0, kvaultctl_parse_uint("010", 1, 10, &v));
+	EXPECT_EQ(10, v);
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("-1", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("+1", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("1 ", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("0x1", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint("99999999999999999999x", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_uint(NULL, 0, 10, &v));
+	EXPECT_EQ(10, v);
+}
+
+TEST(durations)
+{
+	static const struct {
+		const char *in;
+		int err;
+		uint32_t seconds;
+	} cases[] = {
+		{ "0", 0, 0 }, { "30", 0, 30 }, { "30s", 0, 30 }, { "0s", 0, 0 },
+		{ "10m", 0, 600 }, { "2h", 0, 7200 }, { "7d", 0, 604800 },
+		{ "366d", 0, KVAULT_DESTROY_MAX_WINDOW },
+		{ "31622400", 0, KVAULT_DESTROY_MAX_WINDOW }, { "007", 0, 7 },
+		{ "367d", -ERANGE, 0 }, { "31622401", -ERANGE, 0 },
+		{ "527041m", -ERANGE, 0 }, { "8785h", -ERANGE, 0 },
+		{ "99999999999999999999999", -ERANGE, 0 },
+		{ "18446744073709551616s", -ERANGE, 0 },
+		{ "4294967296", -ERANGE, 0 },
+		{ "", -EINVAL, 0 }, { "s", -EINVAL, 0 }, { "d", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 }, { "+1", -EINVAL, 0 }, { "1.5h", -EINVAL, 0 },
+		{ "1 s", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "1ms", -EINVAL, 0 },
+		{ "1S", -EINVAL, 0 }, { "1w", -EINVAL, 0 }, { "1y", -EINVAL, 0 },
+		{ "1ss", -EINVAL, 0 }, { "0x10", -EINVAL, 0 }, { "1d2h", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 }, { "99999999999999999999x", -EINVAL, 0 },
+		{ "1\n", -EINVAL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t s = 12345;
+
+		EXPECT_EQ(cases[i].err, kvaultctl_parse_duration(cases[i].in, &s))
+			TH_LOG("'%s'", cases[i].in);
+		EXPECT_EQ(cases[i].err ? 12345 : cases[i].seconds, s)
+			TH_LOG("'%s'", cases[i].in);
+	}
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_duration(NULL, (uint32_t[1]){ 0 }));
+}
+
+TEST(key_references)
+{
+	static const struct {
+		const char *in;
+		int32_t id;
+		const char *name;	/* NULL: by ID, or rejected if id is 0 */
+	} ok[] = {
+		{ "foo", 0, "foo" }, { "id:5", 5, NULL },
+		{ "id:2147483647", INT32_MAX, NULL }, { "id:007", 7, NULL },
+		{ "12345", 0, "12345" }, { "name:id:5", 0, "id:5" },
+		{ "name:name:x", 0, "name:x" }, { "ID:5", 0, "ID:5" },
+		{ "a\"b\\c", 0, "a\"b\\c" }, { "~!@#$%^&*()_+", 0, "~!@#$%^&*()_+" },
+		{ "id5", 0, "id5" },
+	};
+	static const char *const bad[] = {
+		"", "id:", "id:0", "id:-1", "id:+1", "id:2147483648", "id:5x",
+		"id: 5", "id:99999999999999999999", "name:", "a b", "a\tb",
+		"\x7f", "caf\xc3\xa9", " foo", "foo\n",
+	};
+	struct kvaultctl_key_ref ref;
+	char name[KVAULT_KEY_NAME_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		memset(&ref, 0xff, sizeof(ref));
+		ASSERT_EQ(0, kvaultctl_parse_key_ref(ok[i].in, &ref)) TH_LOG("'%s'", ok[i].in);
+		EXPECT_EQ(ok[i].id, ref.id);
+		if (ok[i].name) {
+			EXPECT_STREQ(ok[i].name, ref.name);
+		} else {
+			EXPECT_EQ(NULL, ref.name);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ref.id = 99;
+		EXPECT_EQ(-EINVAL, kvaultctl_parse_key_ref(bad[i], &ref))
+			TH_LOG("'%s' accepted", bad[i]);
+		EXPECT_EQ(99, ref.id);
+	}
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_key_ref(NULL, &ref));
+
+	/* the longest name fits KVAULT_KEY_NAME_MAX with its NUL */
+	memset(name, 'n', sizeof(name));
+	name[KVAULT_KEY_NAME_MAX - 1] = '\0';
+	EXPECT_EQ(0, kvaultctl_parse_key_ref(name, &ref));
+	name[KVAULT_KEY_NAME_MAX - 1] = 'n';
+	name[KVAULT_KEY_NAME_MAX] = '\0';
+	EXPECT_EQ(-EINVAL, kvaultctl_parse_key_ref(name, &ref));
+}
+
+TEST(keyrings)
+{
+	static const struct {
+		const char *in;
+		int32_t ring;
+	} ok[] = {
+		{ "@s", KEY_SPEC_SESSION_KEYRING }, { "@u", KEY_SPEC_USER_KEYRING },
+		{ "@us", KEY_SPEC_USER_SESSION_KEYRING }, { "@g", KEY_SPEC_GROUP_KEYRING },
+		{ "1", 1 }, { "2147483647", INT32_MAX }, { "123456789", 123456789 },
+	};
+	static const char *const bad[] = {
+		"", "@", "@x", "@S", "@s ", "0", "-3", "2147483648", "0x10", "s",
+		"%user:foo", "@a", "@t", "@p",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		int32_t ring = 0;
+
+		EXPECT_EQ(0, kvaultctl_parse_keyring(ok[i].in, &ring)) TH_LOG("'%s'", ok[i].in);
+		EXPECT_EQ(ok[i].ring, ring);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int32_t ring = 77;
+
+		EXPECT_EQ(-EINVAL, kvaultctl_parse_keyring(bad[i], &ring)) TH_LOG("'%s'", bad[i]);
+		EXPECT_EQ(77, ring);
+	}
+}
+
+TEST(keyctl_payloads)
+{
+	char buf[KVAULT_KEY_PAYLOAD_MAX];
+
+	ASSERT_EQ(0, kvaultctl_keyctl_payload(KVAULT_ALG_AES_256, 0, 0, false,
+					      buf, sizeof(buf)));
+	EXPECT_STREQ("new aes-256", buf);
+	ASSERT_EQ(0, kvaultctl_keyctl_payload(KVAULT_ALG_SECRET, 32,
+					      KVAULT_USAGE_ENCRYPT | KVAULT_USAGE_SIGN,
+					      true, buf, sizeof(buf)));
+	EXPECT_STREQ("new secret-32 usage=encrypt,sign exportable=1", buf);
+	EXPECT_EQ(-ENOSPC, kvaultctl_keyctl_payload(KVAULT_ALG_AES_256, 0, 0,
+						    false, buf, 11));
+	EXPECT_EQ(-EINVAL, kvaultctl_keyctl_payload(42, 0, 0, false, buf,
+						    sizeof(buf)));
+}
+
+/* ------------------------------------------------------------------ */
+/* key command lines                                                  */
+/* ------------------------------------------------------------------ */
+
+TEST(args_key_commands)
+{
+	static const struct {
+		const char *argv[4];
+		enum kvaultctl_cmd cmd;
+	} cases[] = {
+		{ { "key", "list" }, KVAULTCTL_CMD_KEY_LIST },
+		{ { "key", "show", "k" }, KVAULTCTL_CMD_KEY_SHOW },
+		{ { "key", "rotate", "k" }, KVAULTCTL_CMD_KEY_ROTATE },
+		{ { "key", "enable", "k" }, KVAULTCTL_CMD_KEY_ENABLE },
+		{ { "key", "disable", "k" }, KVAULTCTL_CMD_KEY_DISABLE },
+		{ { "key", "revoke", "k" }, KVAULTCTL_CMD_KEY_REVOKE },
+		{ { "key", "destroy", "k" }, KVAULTCTL_CMD_KEY_DESTROY },
+		{ { "key", "cancel-destroy", "k" }, KVAULTCTL_CMD_KEY_CANCEL_DESTROY },
+		{ { "key", "set-min-version", "k", "3" }, KVAULTCTL_CMD_KEY_SET_MIN_VERSION },
+		{ { "monitor" }, KVAULTCTL_CMD_MONITOR },
+	};
+	struct kvaultctl_args a;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[6] = { "kvaultctl" };
+		int argc = 1;
+
+		while (argc < 5 && cases[i].argv[argc - 1]) {
+			argv[argc] = (char *)cases[i].argv[argc - 1];
+			argc++;
+		}
+		ASSERT_EQ(0, kvaultctl_args_parse(argc, argv, &a, err, sizeof(err)))
+			TH_LOG("case %zu: %s", i, err);
+		EXPECT_EQ(cases[i].cmd, a.cmd);
+		if (argc > 3) {
+			EXPECT_STREQ("k", a.key.name);
+			EXPECT_STREQ("k", a.key_arg);
+			EXPECT_EQ(0, a.key.id);
+		}
+	}
+	ASSERT_EQ(0, PARSE(&a, err, "key", "set-min-version", "id:42", "7"));
+	EXPECT_EQ(42, a.key.id);
+	EXPECT_EQ(NULL, a.key.name);
+	EXPECT_STREQ("id:42", a.key_arg);
+	EXPECT_EQ(7, a.min_version);
+}
+
+TEST(args_key_create_and_options)
+{
+	struct kvaultctl_args a;
+	char err[256];
+
+	ASSERT_EQ(0, PARSE(&a, err, "key", "create", "k1", "--alg", "aes-256"));
+	EXPECT_EQ(KVAULTCTL_CMD_KEY_CREATE, a.cmd);
+	EXPECT_STREQ("k1", a.key.name);
+	EXPECT_EQ(KVAULT_ALG_AES_256, a.alg);
+	EXPECT_EQ(0, a.alg_len);
+	EXPECT_EQ(0, a.usage);		/* the kernel's default: all allowed */
+	EXPECT_FALSE(a.exportable);
+	EXPECT_FALSE(a.use_keyring);
+
+	ASSERT_EQ(0, PARSE(&a, err, "--json", "key", "--usage=sign,verify",
+			   "create", "--alg=secret-40", "--exportable", "k2",
+			   "--keyring", "@us"));
+	EXPECT_TRUE(a.json);
+	EXPECT_EQ(KVAULT_ALG_SECRET, a.alg);
+	EXPECT_EQ(40, a.alg_len);
+	EXPECT_EQ(KVAULT_USAGE_SIGN | KVAULT_USAGE_VERIFY, a.usage);
+	EXPECT_TRUE(a.exportable);
+	EXPECT_TRUE(a.use_keyring);
+	EXPECT_EQ(KEY_SPEC_USER_SESSION_KEYRING, a.keyring);
+
+	/* the last value wins; "name:" names keys that look like IDs */
+	ASSERT_EQ(0, PARSE(&a, err, "key", "create", "name:id:1", "--alg",
+			   "aes-128", "--alg", "hmac-sha256"));
+	EXPECT_EQ(KVAULT_ALG_HMAC_SHA256, a.alg);
+	EXPECT_STREQ("id:1", a.key.name);
+
+	ASSERT_EQ(0, PARSE(&a, err, "key", "destroy", "k"));
+	EXPECT_FALSE(a.destroy_later);
+	ASSERT_EQ(0, PARSE(&a, err, "key", "destroy", "k", "--after", "0"));
+	EXPECT_TRUE(a.destroy_later);
+	EXPECT_EQ(0, a.after);
+	ASSERT_EQ(0, PARSE(&a, err, "key", "destroy", "--after=2h", "k"));
+	EXPECT_EQ(7200, a.after);
+
+	ASSERT_EQ(0, PARSE(&a, err, "key", "tighten", "k", "--no-exportable"));
+	EXPECT_EQ(KVAULTCTL_CMD_KEY_TIGHTEN, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "monitor"));
+	EXPECT_EQ(0, a.count);
+	ASSERT_EQ(0, PARSE(&a, err, "monitor", "--count", "3", "--json"));
+	EXPECT_EQ(3, a.count);
+	ASSERT_EQ(0, PARSE(&a, err, "--", "key", "show", "-k"));
+	EXPECT_STREQ("-k", a.key.name);
+	ASSERT_EQ(0, PARSE(&a, err, "key", "rotate", "--help"));
+	EXPECT_EQ(KVAULTCTL_CMD_HELP, a.cmd);
+}
+
+TEST(args_key_errors)
+{
+	static const struct {
+		const char *argv[7];
+		const char *err;
+	} cases[] = {
+		{ { "key" }, "missing subcommand after 'key' ('key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten')" },
+		{ { "key", "frob", "k" }, "unknown command 'key frob' (use 'key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten')" },
+		{ { "key", "show" }, "missing key after 'key show'" },
+		{ { "key", "create", "--alg", "aes-128" }, "missing key name after 'key create'" },
+		{ { "key", "set-min-version", "k" }, "missing version after 'key set-min-version'" },
+		{ { "key", "list", "k" }, "unexpected argument 'k' after 'key list'" },
+		{ { "key", "rotate", "a", "b" }, "unexpected argument 'b' after 'key rotate'" },
+		{ { "key", "set-min-version", "a", "1", "2", "3" }, "unexpected argument '2' after 'key set-min-version'" },
+		{ { "monitor", "now" }, "unexpected argument 'now' after 'monitor'" },
+		{ { "key", "create", "k" }, "'key create' needs --alg ALG" },
+		{ { "key", "tighten", "k" }, "'key tighten' needs --no-exportable (the only attribute it can clear)" },
+		{ { "key", "create", "k", "--alg" }, "option '--alg' needs an argument" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage" }, "option '--usage' needs an argument" },
+		{ { "key", "destroy", "k", "--after" }, "option '--after' needs an argument" },
+		{ { "monitor", "--count" }, "option '--count' needs an argument" },
+		{ { "key", "create", "k", "--algo", "aes-128" }, "unknown option '--algo'" },
+		{ { "key", "create", "k", "--exportable=1", "--alg", "aes-128" }, "unknown option '--exportable=1'" },
+		{ { "key", "create", "k", "-a", "aes-128" }, "unknown option '-a'" },
+		{ { "key", "show", "k", "--alg", "aes-128" }, "option '--alg' only applies to 'key create'" },
+		{ { "key", "show", "k", "--usage", "sign" }, "option '--usage' only applies to 'key create'" },
+		{ { "key", "show", "k", "--exportable" }, "option '--exportable' only applies to 'key create'" },
+		{ { "key", "show", "k", "--keyring", "@s" }, "option '--keyring' only applies to 'key create'" },
+		{ { "key", "rotate", "k", "--after", "1" }, "option '--after' only applies to 'key destroy'" },
+		{ { "key", "rotate", "k", "--no-exportable" }, "option '--no-exportable' only applies to 'key tighten'" },
+		{ { "key", "list", "--count", "1" }, "option '--count' only applies to 'monitor'" },
+		{ { "monitor", "--bank", "sha1" }, "option '--bank' only applies to 'pcr read'" },
+		{ { "key", "create", "k", "--alg", "aes-512" }, "unknown algorithm 'aes-512' (use aes-128, aes-256, aes-xts-256, aes-xts-512, hmac-sha256, hmac-sha384, hmac-sha512 or secret-N, N = 16..128 bytes)" },
+		{ { "key", "create", "k", "--alg", "secret-8" }, "unknown algorithm 'secret-8' (use aes-128, aes-256, aes-xts-256, aes-xts-512, hmac-sha256, hmac-sha384, hmac-sha512 or secret-N, N = 16..128 bytes)" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage", "" }, "invalid usage list '': empty element" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage", "encrypt,,wrap" }, "invalid usage list 'encrypt,,wrap': empty element" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage", "wrap,wrap" }, "invalid usage list: 'wrap' is listed twice" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage", "encrypt,bogus" }, "unknown usage 'bogus' (use encrypt, decrypt, wrap, unwrap, sign, verify, crypto-api, separated by ',')" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--usage", "encrypt,sign,verify" }, "usage 'sign,verify' is not allowed for aes-128 (it allows encrypt,decrypt,wrap,unwrap,crypto-api)" },
+		{ { "key", "create", "k", "--alg", "hmac-sha512", "--usage", "wrap" }, "usage 'wrap' is not allowed for hmac-sha512 (it allows sign,verify,crypto-api)" },
+		{ { "key", "create", "k", "--alg", "aes-128", "--keyring", "@x" }, "invalid keyring '@x' (use a keyring serial number, or @s, @u, @us or @g)" },
+		{ { "key", "create", "id:5", "--alg", "aes-128" }, "a new key needs a name, not an ID ('id:5')" },
+		{ { "key", "show", "id:0" }, "invalid key 'id:0' (a name of 1 to 127 printable characters without spaces, or id:N)" },
+		{ { "key", "show", "a b" }, "invalid key 'a b' (a name of 1 to 127 printable characters without spaces, or id:N)" },
+		{ { "key", "show", "" }, "invalid key '' (a name of 1 to 127 printable characters without spaces, or id:N)" },
+		{ { "key", "destroy", "k", "--after", "5y" }, "invalid duration '5y' (seconds, or a number with a unit: 30s, 10m, 2h, 7d)" },
+		{ { "key", "destroy", "k", "--after", "-1" }, "invalid duration '-1' (seconds, or a number with a unit: 30s, 10m, 2h, 7d)" },
+		{ { "key", "destroy", "k", "--after", "367d" }, "duration '367d' is too long (at most 31622400 seconds, 366d)" },
+		{ { "key", "set-min-version", "k", "0" }, "invalid version '0' (a number from 1 to 4294967295)" },
+		{ { "key", "set-min-version", "k", "4294967296" }, "invalid version '4294967296' (a number from 1 to 4294967295)" },
+		{ { "key", "set-min-version", "k", "two" }, "invalid version 'two' (a number from 1 to 4294967295)" },
+		{ { "monitor", "--count", "0" }, "invalid count '0' (a number of events, at least 1)" },
+		{ { "monitor", "--count", "x" }, "invalid count 'x' (a number of events, at least 1)" },
+		{ { "monitor", "--count=" }, "invalid count '' (a number of events, at least 1)" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[9] = { "kvaultctl" };
+		struct kvaultctl_args a;
+		char err[512];
+		int argc = 1;
+
+		while (argc < 8 && cases[i].argv[argc - 1]) {
+			argv[argc] = (char *)cases[i].argv[argc - 1];
+			argc++;
+		}
+		EXPECT_EQ(-EINVAL, kvaultctl_args_parse(argc, argv, &a, err,
+							sizeof(err)))
+			TH_LOG("case %zu accepted", i);
+		EXPECT_STREQ(cases[i].err, err) TH_LOG("case %zu", i);
+	}
+}
+
+TEST(args_hostile_values_are_shortened)
+{
+	char big[300], expect[512];
+	struct kvaultctl_args a;
+	char err[512];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ASSERT_EQ(-EINVAL, PARSE(&a, err, "key", "show", big));
+	snprintf(expect, sizeof(expect),
+		 "invalid key '%.40s...' (a name of 1 to 127 printable characters without spaces, or id:N)",
+		 big);
+	EXPECT_STREQ(expect, err);
+	ASSERT_EQ(-EINVAL, PARSE(&a, err, "key", big));
+	EXPECT_EQ(0, strncmp("unknown command 'key xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (use", err, 62))
+		TH_LOG("%s", err);
+	ASSERT_EQ(-EINVAL, PARSE(&a, err, big));
+	snprintf(expect, sizeof(expect), "unknown command '%.40s...'", big);
+	EXPECT_STREQ(expect, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* key output                                                         */
+/* ------------------------------------------------------------------ */
+
+#define T0	1700000000123456789ULL	/* 2023-11-14T22:13:20.123456789Z */
+
+static void canned_key(struct kvault_key_info *k, const char *name)
+{
+	memset(k, 0, sizeof(*k));
+	k->id = 123456;
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->alg = KVAULT_ALG_AES_256;
+	k->len = 32;
+	k->usage = KVAULT_USAGE_ENCRYPT | KVAULT_USAGE_DECRYPT;
+	k->attrs = KVAULT_KEY_EXPORTABLE;
+	k->state = KVAULT_KEY_STATE_DESTROY_PENDING;
+	k->version = 3;
+	k->min_version = 2;
+	k->ctime = T0;
+	k->destroy_time = T0 + 3600ULL * 1000000000ULL;
+	k->use_count = 5;
+}
+
+TEST(iso_times)
+{
+	char t[KVAULTCTL_TIME_LEN];
+
+	kvaultctl_iso_time(0, t);
+	EXPECT_STREQ("1970-01-01T00:00:00.000000000Z", t);
+	kvaultctl_iso_time(T0, t);
+	EXPECT_STREQ("2023-11-14T22:13:20.123456789Z", t);
+	kvaultctl_iso_time(UINT64_MAX, t);
+	EXPECT_STREQ("2554-07-21T23:34:33.709551615Z", t);
+}
+
+TEST(format_key_human)
+{
+	struct kvault_key_info k;
+	struct capture c;
+
+	canned_key(&k, "disk-1");
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_key(c.f, &k));
+	EXPECT_STREQ("key disk-1 (id 123456)\n"
+		     "  algorithm:    aes-256 (32 bytes)\n"
+		     "  usage:        encrypt,decrypt\n"
+		     "  attributes:   exportable\n"
+		     "  state:        destroy-pending\n"
+		     "  destroy at:   2023-11-14T23:13:20.123456789Z\n"
+		     "  version:      3 (minimum 2)\n"
+		     "  created:      2023-11-14T22:13:20.123456789Z\n"
+		     "  uses:         5\n", cap_text(&c));
+	cap_free(&c);
+
+	ASSERT_NE(NULL, cap_open(&c));
+	kvaultctl_print_key_header(c.f);
+	kvaultctl_print_key_row(c.f, &k);
+	EXPECT_STREQ("        ID  ALG          STATE            VERSION  NAME\n"
+		     "    123456  aes-256      destroy-pending        3  disk-1\n",
+		     cap_text(&c));
+	cap_free(&c);
+}
+
+TEST(format_key_json_escapes_names)
+{
+	struct kvault_key_info k;
+	struct json_writer w;
+	struct capture c;
+
+	canned_key(&k, "a\"b\\c{}[],:");
+	k.state = 99;
+	k.alg = 42;
+	k.usage |= 0x100;
+	k.attrs = 0;
+	k.destroy_time = 0;
+	k.last_use = T0;
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	kvaultctl_json_key(&w, &k);
+	EXPECT_EQ(0, json_finish(&w));
+	EXPECT_STREQ("{\"id\":123456,\"name\":\"a\\\"b\\\\c{}[],:\",\"alg\":\"alg-42\","
+		     "\"len\":32,\"usage\":[\"encrypt\",\"decrypt\",256],\"attrs\":[],"
+		     "\"state\":\"state-99\",\"version\":3,\"min_version\":2,"
+		     "\"ctime\":1700000000123456789,\"ctime_iso\":\"2023-11-14T22:13:20.123456789Z\","
+		     "\"destroy_time\":0,\"destroy_time_iso\":null,\"use_count\":5,"
+		     "\"last_use\":1700000000123456789,\"last_use_iso\":\"2023-11-14T22:13:20.123456789Z\"}",
+		     cap_text(&c));
+	cap_free(&c);
+}
+
+TEST(format_key_ops)
+{
+	struct kvault_key_state st = {
+		.id = 7, .state = KVAULT_KEY_STATE_ENABLED, .version = 2,
+		.min_version = 1, .attrs = KVAULT_KEY_REVOKED,
+	};
+	struct capture c;
+
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_key_op(c.f, "rotate", "k\"1", 7, &st));
+	EXPECT_EQ(0, kvaultctl_print_key_op(c.f, "create", "k2", 8, NULL));
+	EXPECT_STREQ("rotate: key k\"1 (id 7): enabled, version 2 (minimum 1)\n"
+		     "create: key k2 (id 8)\n", cap_text(&c));
+	cap_free(&c);
+
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_key_op_json(c.f, "rotate", 7, "k\"1", &st));
+	EXPECT_EQ(0, kvaultctl_print_key_op_json(c.f, "revoke", 8, NULL, NULL));
+	EXPECT_STREQ("{\"op\":\"rotate\",\"id\":7,\"name\":\"k\\\"1\",\"state\":\"enabled\","
+		     "\"version\":2,\"min_version\":1,\"attrs\":[\"revoked\"],"
+		     "\"destroy_time\":0,\"destroy_time_iso\":null}\n"
+		     "{\"op\":\"revoke\",\"id\":8}\n", cap_text(&c));
+	cap_free(&c);
+}
+
+TEST(format_events)
+{
+	struct kvault_event e = {
+		.seq = 41, .op = KVAULT_EVENT_DESTROY_SCHEDULED, .id = 9,
+		.name = "x\\y\"z", .version = 4, .uid = 0, .pid = 321,
+		.time = T0,
+	};
+	struct capture c;
+
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_event(c.f, &e));
+	e.op = 200;
+	EXPECT_EQ(0, kvaultctl_print_event_json(c.f, &e));
+	EXPECT_STREQ("2023-11-14T22:13:20.123456789Z seq=41 destroy-scheduled key x\\y\"z id=9 version=4 uid=0 pid=321\n"
+		     "{\"seq\":41,\"op\":\"event-200\",\"id\":9,\"name\":\"x\\\\y\\\"z\","
+		     "\"version\":4,\"uid\":0,\"pid\":321,\"time\":1700000000123456789,"
+		     "\"time_iso\":\"2023-11-14T22:13:20.123456789Z\"}\n", cap_text(&c));
+	cap_free(&c);
+}
+
+TEST(report_key_errors)
+{
+	static const struct {
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ -ENOENT, "kvaultctl: rotate key 'k': No such file or directory (the vault holds no such key)\n" },
+		{ -ENOKEY, "kvaultctl: rotate key 'k': Required key not available (the key is destroyed)\n" },
+		{ -EALREADY, "kvaultctl: rotate key 'k': Operation already in progress (the key is in that state already)\n" },
+		{ -EBUSY, "kvaultctl: rotate key 'k': Device or resource busy (the key's destroy is pending: cancel it first)\n" },
+		{ -EKEYREVOKED, "kvaultctl: rotate key 'k': Key has been revoked\n" },
+		{ -EACCES, "kvaultctl: rotate key 'k': Permission denied (keyctl needs write or setattr permission on the key, which only keys created with --keyring give their owner; 'key destroy' works on any key)\n" },
+		{ -EIO, "kvaultctl: rotate key 'k': Input/output error\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct capture c;
+
+		ASSERT_NE(NULL, cap_open(&c));
+		kvaultctl_report_key_error(c.f, "rotate key 'k'", cases[i].err, "", false);
+		EXPECT_STREQ(cases[i].msg, cap_text(&c));
+		cap_free(&c);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* key commands of the kvaultctl binary, on a host without kvault.ko  */
+/* ------------------------------------------------------------------ */
+
+TEST_F(cli, key_commands_module_not_loaded)
+{
+	static const char *const ioctl_cmds[][4] = {
+		{ "key", "rotate", "k" }, { "key", "revoke", "id:5" },
+		{ "key", "create", "k" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ioctl_cmds); i++) {
+		ASSERT_EQ(0, RUN(&self->r, &self->o, (char *)ioctl_cmds[i][0],
+				 (char *)ioctl_cmds[i][1], (char *)ioctl_cmds[i][2],
+				 "--alg", "aes-128"));
+		if (i < 2)	/* --alg is for create only: a usage error */
+			continue;
+		EXPECT_EQ(1, self->r.status);
+		EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /nonexistent/kvault). Load it with: modprobe kvault\n",
+			     self->r.err);
+	}
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key", "disable", "k"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no /nonexistent/kvault). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, key_netlink_commands_module_not_loaded)
+{
+	static const char *const cmds[][3] = {
+		{ "key", "list" }, { "key", "show", "k" }, { "monitor" },
+	};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	size_t i;
+
+	if (fd < 0)
+		SKIP(return, "no generic netlink here: %s", strerror(errno));
+	close(fd);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		ASSERT_EQ(0, RUN(&self->r, &self->o, (char *)cmds[i][0],
+				 (char *)cmds[i][1], (char *)cmds[i][2]));
+		if (self->r.status == 0)
+			SKIP(return, "a kvault netlink family exists on this host");
+		EXPECT_EQ(1, self->r.status);
+		EXPECT_STREQ("", self->r.out);
+		EXPECT_STREQ("kvaultctl: kvault module is not loaded (generic netlink family 'kvault' not found). Load it with: modprobe kvault\n",
+			     self->r.err) TH_LOG("%s", cmds[i][0]);
+	}
+}
+
+TEST_F(cli, key_create_in_keyring_without_the_key_type)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key", "create", "k", "--alg",
+			 "aes-128", "--keyring", "@u"));
+	if (self->r.status == 0)
+		SKIP(return, "the kvault key type exists on this host");
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: kvault module is not loaded (no key type 'kvault'). Load it with: modprobe kvault\n",
+		     self->r.err);
+}
+
+TEST_F(cli, key_usage_errors_exit_2_before_opening)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key", "create", "k", "--alg", "des"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_EQ(0, strncmp("kvaultctl: unknown algorithm 'des'", self->r.err, 34));
+	EXPECT_NE(NULL, strstr(self->r.err, "Try 'kvaultctl --help'"));
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key", "destroy", "k", "--after", "1 h"));
+	EXPECT_EQ(2, self->r.status);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "monitor", "--count"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: option '--count' needs an argument\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key"));
+	EXPECT_EQ(2, self->r.status);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "--help"));
+	EXPECT_NE(NULL, strstr(self->r.out, "key create NAME --alg ALG"));
+	EXPECT_NE(NULL, strstr(self->r.out, "monitor [--count N]"));
+	EXPECT_NE(NULL, strstr(self->r.out, "id:N"));
 }
 
 TEST_HARNESS_MAIN
