@@ -273,6 +273,23 @@ static int parse(struct kvaultctl_args *a, char *err, size_t errlen, ...)
 
 #define PARSE(a, err, ...) parse(a, err, sizeof(err), __VA_ARGS__, (char *)NULL)
 
+/* Parse the first @n of @words, or those before a NULL (argv[0] is added). */
+static int parse_words(struct kvaultctl_args *a, char *err, size_t errlen,
+		       const char *const *words, size_t n)
+{
+	char *argv[16] = { "kvaultctl" };
+	int argc = 1;
+
+	while ((size_t)argc - 1 < n && argc < 15 && words[argc - 1]) {
+		argv[argc] = (char *)words[argc - 1];
+		argc++;
+	}
+	return kvaultctl_args_parse(argc, argv, a, err, errlen);
+}
+
+#define PARSE_WORDS(a, err, words) \
+	parse_words(a, err, sizeof(err), words, ARRAY_SIZE(words))
+
 TEST(args_status)
 {
 	struct kvaultctl_args a;
@@ -394,17 +411,10 @@ TEST(args_errors)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *argv[8] = { "kvaultctl" };
 		struct kvaultctl_args a;
 		char err[512];
-		int argc = 1;
 
-		while (argc < 7 && cases[i].argv[argc - 1]) {
-			argv[argc] = (char *)cases[i].argv[argc - 1];
-			argc++;
-		}
-		EXPECT_EQ(-EINVAL, kvaultctl_args_parse(argc, argv, &a, err,
-							sizeof(err)))
+		EXPECT_EQ(-EINVAL, PARSE_WORDS(&a, err, cases[i].argv))
 			TH_LOG("case %zu accepted", i);
 		EXPECT_STREQ(cases[i].err, err);
 	}
@@ -1636,17 +1646,10 @@ TEST(args_key_commands)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *argv[6] = { "kvaultctl" };
-		int argc = 1;
-
-		while (argc < 5 && cases[i].argv[argc - 1]) {
-			argv[argc] = (char *)cases[i].argv[argc - 1];
-			argc++;
-		}
-		ASSERT_EQ(0, kvaultctl_args_parse(argc, argv, &a, err, sizeof(err)))
+		ASSERT_EQ(0, PARSE_WORDS(&a, err, cases[i].argv))
 			TH_LOG("case %zu: %s", i, err);
 		EXPECT_EQ(cases[i].cmd, a.cmd);
-		if (argc > 3) {
+		if (cases[i].argv[2]) {
 			EXPECT_STREQ("k", a.key.name);
 			EXPECT_STREQ("k", a.key_arg);
 			EXPECT_EQ(0, a.key.id);
@@ -1768,17 +1771,10 @@ TEST(args_key_errors)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *argv[9] = { "kvaultctl" };
 		struct kvaultctl_args a;
 		char err[512];
-		int argc = 1;
 
-		while (argc < 8 && cases[i].argv[argc - 1]) {
-			argv[argc] = (char *)cases[i].argv[argc - 1];
-			argc++;
-		}
-		EXPECT_EQ(-EINVAL, kvaultctl_args_parse(argc, argv, &a, err,
-							sizeof(err)))
+		EXPECT_EQ(-EINVAL, PARSE_WORDS(&a, err, cases[i].argv))
 			TH_LOG("case %zu accepted", i);
 		EXPECT_STREQ(cases[i].err, err) TH_LOG("case %zu", i);
 	}
