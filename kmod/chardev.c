@@ -32,10 +32,20 @@ static struct class *kvault_class;
 static struct device *kvault_device;
 static struct cdev kvault_cdev;
 
+/*
+ * Who may manage keys: CAP_SYS_ADMIN, or membership of the "group"
+ * parameter's group. Checked at open() and when a key is created through
+ * keyctl, so both interfaces admit the same callers.
+ */
+bool kvault_may_manage(void)
+{
+	return capable(CAP_SYS_ADMIN) ||
+	       (gid_valid(kvault_gid) && in_group_p(kvault_gid));
+}
+
 static int kvault_open(struct inode *inode, struct file *file)
 {
-	if (!capable(CAP_SYS_ADMIN) &&
-	    !(gid_valid(kvault_gid) && in_group_p(kvault_gid)))
+	if (!kvault_may_manage())
 		return -EPERM;
 	return nonseekable_open(inode, file);
 }

@@ -31,6 +31,9 @@ static int kvault_kt_preparse(struct key_preparsed_payload *prep)
 	struct kvault_key *kk;
 	int rc;
 
+	/* creating a key is management, whichever interface asks */
+	if (!kvault_may_manage())
+		return -EPERM;
 	if (!prep->orig_description)
 		return -EINVAL;
 	p = kmalloc(sizeof(*p), GFP_KERNEL);

@@ -191,7 +191,8 @@ void kvault_genl_events_stop(void);
 int kvault_genl_key_get(struct sk_buff *skb, struct genl_info *info);
 int kvault_genl_key_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
-/* chardev.c: extensible ioctl structs in and out */
+/* chardev.c: who may manage keys; extensible ioctl structs in and out */
+bool kvault_may_manage(void);
 int kvault_copy_in(void *dst, size_t ksize, size_t ver0,
 		   const void __user *src, u32 *usize);
 int kvault_copy_out(void __user *dst, void *src, size_t ksize, u32 usize);

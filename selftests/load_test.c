@@ -18,6 +18,7 @@
 #include "kselftest_harness.h"
 #include "libkvault.h"
 #include "test_util.h"
+#include "key_util.h"
 
 #define CYCLES 20
 #define TEST_GID 4242
@@ -130,6 +131,27 @@ static int open_as(uid_t uid, gid_t gid)
 	return WEXITSTATUS(st);
 }
 
+/* add_key("kvault") as @uid/@gid: 0, or the errno */
+static int add_key_as(uid_t uid, gid_t gid, const char *name)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		key_serial_t id;
+
+		if (drop_privileges(uid, gid))
+			_exit(100);
+		id = kt_add(name, "new aes-128", KEY_SPEC_PROCESS_KEYRING);
+		if (id < 0)
+			_exit(-id);
+		_exit(kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0) ? 101 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 TEST_F(mod, group_parameter_opens_node_to_that_group)
 {
 	char param[32];
@@ -143,6 +165,9 @@ TEST_F(mod, group_parameter_opens_node_to_that_group)
 	EXPECT_EQ(TEST_GID, st.st_gid);
 	EXPECT_EQ(0, open_as(NOBODY, TEST_GID));
 	EXPECT_EQ(EACCES, open_as(NOBODY, NOBODY));
+	/* the group may create keys through keyctl too; others may not */
+	EXPECT_EQ(0, add_key_as(NOBODY, TEST_GID, "load-group-key"));
+	EXPECT_EQ(EPERM, add_key_as(NOBODY, NOBODY, "load-other-key"));
 	ASSERT_EQ(0, unload());
 	ASSERT_EQ(0, load(""));
 	ASSERT_EQ(0, stat(KVAULT_DEV, &st));

@@ -252,7 +252,12 @@ struct kvault_pcr_read {
  * Permission model: managing keys (every KVAULT_IOC_KEY_* ioctl, every
  * netlink command, the "events" group) needs what /dev/kvault and the
  * netlink family already need: CAP_SYS_ADMIN (or the "group" for the
- * device). Through keyctl, the keyring core's permissions apply: adding a
+ * device). Creating a key is management whichever interface asks:
+ * "keyctl add kvault" without CAP_SYS_ADMIN or the group gives EPERM, even
+ * into the caller's own keyring (so no user can squat a name in the
+ * vault's single namespace). Creation through either interface is charged
+ * to the caller's key quota (EDQUOT). Otherwise, through keyctl, the
+ * keyring core's permissions apply: adding a
  * key needs write permission on the keyring, and view, search, link,
  * setattr (timeout, setperm) and invalidate are governed by the key's own
  * permission mask (setperm). Using a key (keyctl pkey_*, below) needs
