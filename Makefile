@@ -70,6 +70,12 @@ DURATION ?= 120
 fuzz: deps
 	DURATION=$(DURATION) scripts/fuzz.sh $(FUZZ_ARGS)
 
+# The benchmark in a QEMU guest (prints figures, never fails on speed):
+# `make bench [BENCH_ARGS='--kernel 6.1 --keys 100000']`; see scripts/bench.sh.
+.PHONY: bench
+bench: deps
+	scripts/bench.sh $(BENCH_ARGS)
+
 dkms-install:
 	scripts/dkms.sh install
 

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: build kvault.ko for the guest kernel and kvault_bench
+# (selftests/bench/); boot the kernel under QEMU with a fresh swtpm TPM 2.0
+# (selftests/vm/run-guest.sh --tpm); insmod, run the benchmark, rmmod
+# (timed); check the guest's dmesg with selftests/vm/dmesg-check.sh; print
+# the report and save it to build/bench/<kernel release>/report.txt.
+#
+# usage: scripts/bench.sh [--kernel 6.1|6.12|KVER] [--keys N] [--rounds N]
+#          [--lookups N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
+#
+#   --kernel   default 6.12 (scripts/kernel-versions.sh gives the release)
+#   --keys     default 100000; e.g. 2000 for a quick smoke run
+#   --rounds, --lookups: kvault_bench's (defaults 5 and 20000)
+#   --out      default build/bench/<kernel release>
+#   --timeout  guest timeout, default 1200 s + 60 ms per key
+#
+# A benchmark, not a test: slowness never fails it. It exits non-zero when
+# it cannot run (build, boot, module load or unload, a failing call) or
+# when the kernel logged a report (oops, warning, ...) during the run.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+KERNEL=6.12 KEYS=100000 ROUNDS='' LOOKUPS='' OUT='' TIMEOUT='' EXTRA=()
+usage() { sed -n '9,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNEL=${2:?}; shift ;;
+	--keys) KEYS=${2:?}; shift ;;
+	--rounds) ROUNDS=${2:?}; shift ;;
+	--lookups) LOOKUPS=${2:?}; shift ;;
+	--out) OUT=${2:?}; shift ;;
+	--timeout) TIMEOUT=${2:?}; shift ;;
+	--) shift; EXTRA=("$@"); break ;;
+	-h|--help) usage ;;
+	*) echo "bench: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+for v in "$KEYS" "${ROUNDS:-1}" "${LOOKUPS:-1}" "${TIMEOUT:-1}"; do
+	[[ $v =~ ^[0-9]+$ ]] || { echo "bench: '$v' is not a number" >&2; exit 2; }
+done
+TIMEOUT=${TIMEOUT:-$((1200 + KEYS * 60 / 1000))}
+
+case $KERNEL in
+6.1|6.12)
+	KREL=$(scripts/kernel-versions.sh "$KERNEL")
+	[ -n "$KREL" ] || { echo "bench: no $KERNEL headers installed; run 'make deps'" >&2; exit 1; } ;;
+*) KREL=$KERNEL ;;
+esac
+KDIR=/usr/src/linux-headers-$KREL
+[ -d "$KDIR" ] || { echo "bench: no kernel headers at $KDIR" >&2; exit 1; }
+KO=$top/build/kmod/$KREL/kvault.ko
+BIN=$top/build/bench/kvault_bench
+OUT=${OUT:-$top/build/bench/$KREL}
+
+echo "== build (kernel $KREL)"
+mkdir -p build/logs
+log=build/logs/bench-build-$KREL.log
+{
+	make -s KDIR="$KDIR" module &&
+	make -s -C selftests/bench TOP="$top" BUILD="$top/build/bench"
+} >"$log" 2>&1 || { cat "$log"; echo "bench: build failed (log: $log)" >&2; exit 1; }
+[ -f "$KO" ] || { echo "bench: no module at $KO" >&2; exit 1; }
+
+args=(--keys "$KEYS")
+[ -n "$ROUNDS" ] && args+=(--rounds "$ROUNDS")
+[ -n "$LOOKUPS" ] && args+=(--lookups "$LOOKUPS")
+args+=("${EXTRA[@]+"${EXTRA[@]}"}")
+
+mkdir -p "$OUT"
+rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt}
+echo "== guest: $KREL, kvault_bench ${args[*]} (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
+start=$(date +%s)
+selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
+	--quiet -- "$top/selftests/bench/guest-bench.sh" "$KO" "$BIN" "${args[@]}"
+rc=$?
+wall=$(($(date +%s) - start))
+
+dmesg_ok=1
+if selftests/vm/dmesg-check.sh "$OUT/dmesg.txt" >"$OUT/dmesg-reports.txt"; then
+	dmesg_line="dmesg: no kernel reports (selftests/vm/dmesg-check.sh)"
+else
+	dmesg_ok=0
+	dmesg_line="dmesg: KERNEL REPORTS, see $OUT/dmesg-reports.txt"
+fi
+
+src=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
+	src="$src + uncommitted changes in kmod/, uapi/ or Kbuild"
+{
+	echo "kvault benchmark report ($(date -u +%F), scripts/bench.sh --kernel $KERNEL ${args[*]})"
+	echo "module source: $src"
+	echo "machine: $(nproc)-core $(uname -m) host ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
+	echo "  QEMU TCG guest (2 vCPUs, 1 GiB) with swtpm TPM 2.0; guest boot $(cat "$OUT/boot-seconds" 2>/dev/null || echo '?') s, whole run ${wall} s"
+	echo "  (TCG emulates the CPU: absolute figures are far below real hardware; the ratios are the point)"
+	echo
+	if [ -s "$OUT/bench.txt" ]; then cat "$OUT/bench.txt"; else echo "(no benchmark output)"; fi
+	echo
+	echo "6. Unload"
+	if [ -s "$OUT/rmmod.txt" ]; then sed 's/^/   /' "$OUT/rmmod.txt"; else echo "   (not reached)"; fi
+	echo "   $dmesg_line"
+} >"$OUT/report.txt"
+cat "$OUT/report.txt"
+echo "report saved to $OUT/report.txt"
+
+if [ "$rc" -ne 0 ]; then
+	echo "bench: the guest run failed (exit $rc); last progress lines:" >&2
+	tail -n 10 "$OUT/bench-progress.log" >&2 2>/dev/null
+	echo "bench: see $OUT/guest.log and $OUT/console.log" >&2
+	exit 1
+fi
+[ "$dmesg_ok" -eq 1 ] || { head -n 40 "$OUT/dmesg-reports.txt" >&2; exit 1; }
+exit 0
