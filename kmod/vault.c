@@ -925,6 +925,15 @@ out:
 
 /* ---- creation through the vault's keyring ------------------------------ */
 
+/*
+ * No process possesses the vault's keyring, so the creator gets as its
+ * user what a possessor of a keyctl-made key gets: view, search (use),
+ * link (into its own keyrings) and setattr (timeout, setperm for sharing).
+ */
+#define KVAULT_CREATOR_PERM (KEY_POS_VIEW | KEY_POS_SEARCH | KEY_POS_LINK | \
+			     KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_SEARCH | \
+			     KEY_USR_LINK | KEY_USR_SETATTR)
+
 int kvault_key_create(const char *name, const char *payload,
 		      key_serial_t *id)
 {
@@ -934,7 +943,7 @@ int kvault_key_create(const char *name, const char *payload,
 		return -EINVAL;
 	ref = key_create_or_update(make_key_ref(kvault_keyring, true),
 				   KVAULT_KEY_TYPE, name, payload,
-				   strlen(payload), KEY_PERM_UNDEF,
+				   strlen(payload), KVAULT_CREATOR_PERM,
 				   KEY_ALLOC_IN_QUOTA);
 	if (IS_ERR(ref))
 		return PTR_ERR(ref);

@@ -396,13 +396,22 @@ static int nobody_uses(key_serial_t id, int expect)
 	return 0;
 }
 
-static int in_child(key_serial_t id, int expect)
+/* ... and, by the keyring core's rule, invalidate it: search suffices. */
+static int nobody_invalidates(key_serial_t id, int unused)
+{
+	(void)unused;
+	if (drop_privileges(NOBODY, NOBODY))
+		return 10;
+	return kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0) ? 1 : 0;
+}
+
+static int in_child(int (*fn)(key_serial_t, int), key_serial_t id, int expect)
 {
 	int st;
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(nobody_uses(id, expect));
+		_exit(fn(id, expect));
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
@@ -414,12 +423,32 @@ TEST(use_needs_search_permission)
 
 	ASSERT_LT(0, id);
 	/* default permissions: other users have none */
-	EXPECT_EQ(0, in_child(id, EACCES));
+	EXPECT_EQ(0, in_child(nobody_uses, id, EACCES));
 	/* possessor: all; others: view + search, which is use */
 	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0x3f000009, 0, 0));
-	EXPECT_EQ(0, in_child(id, 0));
+	EXPECT_EQ(0, in_child(nobody_uses, id, 0));
 	EXPECT_EQ(1u, use_count(id, NULL));
-	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+	/* the README's warning: whoever may use a key may also invalidate it */
+	EXPECT_EQ(0, in_child(nobody_invalidates, id, 0));
+	EXPECT_GT(0, kt_describe(id, (char[64]){ 0 }, 64));
+}
+
+/* A key made over /dev/kvault is usable and shareable by its creator. */
+TEST(device_key_is_usable_by_its_creator)
+{
+	uint8_t sig[SIG256];
+	key_serial_t id;
+	int fd = kvault_dev_open();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, kv_create(fd, "use-dev", KVAULT_ALG_HMAC_SHA256, 0, 0, 0, &id));
+	EXPECT_EQ(SIG256, pk_op(KEYCTL_PKEY_SIGN, id, "", msg, sizeof(msg), sig,
+				sizeof(sig)));
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_LINK, (unsigned long)id,
+			       (unsigned long)KEY_SPEC_PROCESS_KEYRING, 0, 0));
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0x3f0b0000, 0, 0));
+	EXPECT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, NULL));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
