@@ -298,12 +298,19 @@ static int check_options(const struct scan *s, const struct command *c,
 				   command_name(command_of(options[i].only),
 						name, sizeof(name)));
 	}
-	if (c->cmd == KVAULTCTL_CMD_KEY_CREATE && !s->seen[OPT_ALG])
-		return usage_error(err, errlen, "'key create' needs --alg ALG");
 	if (c->cmd == KVAULTCTL_CMD_KEY_TIGHTEN && !s->seen[OPT_NO_EXPORTABLE])
 		return usage_error(err, errlen,
 				   "'key tighten' needs --no-exportable (the only attribute it can clear)");
 	return 0;
+}
+
+/*
+ * Word @i, an operand find_command() has checked is there ("" otherwise,
+ * which the clang analyzer cannot tell).
+ */
+static const char *operand(const struct scan *s, unsigned int i)
+{
+	return i < s->nwords && s->words[i] ? s->words[i] : "";
 }
 
 static int parse_pcr_read(const struct scan *s, struct kvaultctl_args *args,
@@ -371,6 +378,8 @@ static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
 		return usage_error(err, errlen,
 				   "a new key needs a name, not an ID ('%s')",
 				   args->key_arg);
+	if (!alg)
+		return usage_error(err, errlen, "'key create' needs --alg ALG");
 	if (kvault_key_alg_from_name(alg, &args->alg, &args->alg_len))
 		return usage_error(err, errlen,
 				   "unknown algorithm '%.40s%s' (use aes-128, aes-256, aes-xts-256, aes-xts-512, hmac-sha256, hmac-sha384, hmac-sha512 or secret-N, N = %d..%d bytes)",
@@ -399,7 +408,7 @@ static int parse_values(const struct scan *s, const struct command *c,
 	if (c->cmd == KVAULTCTL_CMD_PCR_READ)
 		return parse_pcr_read(s, args, err, errlen);
 	if (c->key_operand) {
-		args->key_arg = s->words[2];
+		args->key_arg = operand(s, 2);
 		if (kvaultctl_parse_key_ref(args->key_arg, &args->key))
 			return usage_error(err, errlen,
 					   "invalid key '%.40s%s' (a name of 1 to %d printable characters without spaces, or id:N)",
@@ -423,7 +432,7 @@ static int parse_values(const struct scan *s, const struct command *c,
 					   v, cut(v));
 		return 0;
 	case KVAULTCTL_CMD_KEY_SET_MIN_VERSION:
-		v = s->words[3];
+		v = operand(s, 3);
 		if (kvaultctl_parse_uint(v, 1, UINT32_MAX, &n))
 			return usage_error(err, errlen,
 					   "invalid version '%.40s%s' (a number from 1 to %u)",
