@@ -129,7 +129,7 @@ static const char *key_hint(int err)
 	case -ERANGE:		return "the key has no such version yet";
 	case -EINVAL:		return "not possible for this key or in its state";
 	/* only keyctl revoke: the ioctls' permission is checked at open */
-	case -EACCES:		return "keyctl needs write or setattr permission on the key, which only keys created with --keyring give their owner; 'key destroy' works on any key";
+	case -EACCES:		return "keyctl revoke needs write or setattr permission on the key";
 	default:		return NULL;
 	}
 }

@@ -1947,7 +1947,7 @@ TEST(report_key_errors)
 		{ -EALREADY, "kvaultctl: rotate key 'k': Operation already in progress (the key is in that state already)\n" },
 		{ -EBUSY, "kvaultctl: rotate key 'k': Device or resource busy (the key's destroy is pending: cancel it first)\n" },
 		{ -EKEYREVOKED, "kvaultctl: rotate key 'k': Key has been revoked\n" },
-		{ -EACCES, "kvaultctl: rotate key 'k': Permission denied (keyctl needs write or setattr permission on the key, which only keys created with --keyring give their owner; 'key destroy' works on any key)\n" },
+		{ -EACCES, "kvaultctl: rotate key 'k': Permission denied (keyctl revoke needs write or setattr permission on the key)\n" },
 		{ -EIO, "kvaultctl: rotate key 'k': Input/output error\n" },
 	};
 	size_t i;
