@@ -66,6 +66,8 @@ struct kvault_version {
 /* A vault key: what the payload of a "kvault" keyring key points at. */
 struct kvault_key {
 	struct rhash_head name_node;
+	struct rhash_head id_node;
+	key_serial_t serial;		/* the ID index's key, set at commit */
 	struct rcu_head rcu;
 	refcount_t ref;
 	key_serial_t id;		/* 0 while only reserved */

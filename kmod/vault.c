@@ -8,10 +8,10 @@
  * collection); this file owns what is behind the payload.
  *
  * Registry
- *   Two indexes find a struct kvault_key: a maple tree by ID (the key's
- *   serial; ordered, so a netlink dump walks it from a cursor) and an
- *   rhashtable by name (a fixed, zero-padded KVAULT_KEY_NAME_MAX array, so
- *   the hash needs no strlen). Both stay flat at 100,000 keys. Lookups run
+ *   Indexes find a struct kvault_key: a hash by ID (the key's serial),
+ *   a maple tree in ID order for the cursor of a netlink dump, and a hash
+ *   by name (a fixed, zero-padded KVAULT_KEY_NAME_MAX array, so the hash
+ *   needs no strlen). Lookups stay flat at 100,000 keys. Lookups run
  *   under RCU and take a reference with refcount_inc_not_zero(); every
  *   change to the indexes is made under kvault_reg_lock. Structs are freed
  *   with kfree_rcu(), so a lookup that lost the race sees a zero count.
@@ -105,15 +105,26 @@ module_param_cb(selftest_wipe_errors, &kvault_param_ops_atomic,
 
 static DEFINE_MUTEX(kvault_reg_lock);
 /*
- * Key serials are random 31-bit numbers: an xarray gave almost every key a
- * node of its own (~1.1 KB per key, measured by make bench); a maple tree
- * packs them. RCU mode, because lookups run under rcu_read_lock().
+ * IDs have two indexes: a hash for lookups (one bucket, like names) and a
+ * maple tree in ID order for the cursor of netlink dumps. Key serials are
+ * random 31-bit numbers: an xarray gave almost every key a node of its own
+ * (~1.1 KB per key, measured by make bench); a maple tree packs them. RCU
+ * mode, because dumps walk it under rcu_read_lock().
  */
-static struct maple_tree kvault_by_id = MTREE_INIT(kvault_by_id, MT_FLAGS_USE_RCU);
+static struct rhashtable kvault_by_id;
+static struct maple_tree kvault_id_order = MTREE_INIT(kvault_id_order,
+						      MT_FLAGS_USE_RCU);
 static struct rhashtable kvault_by_name;
 static atomic_t kvault_nr_keys = ATOMIC_INIT(0);
 static struct workqueue_struct *kvault_wq;
 static struct key *kvault_keyring;
+
+static const struct rhashtable_params kvault_id_params = {
+	.key_len		= sizeof(key_serial_t),
+	.key_offset		= offsetof(struct kvault_key, serial),
+	.head_offset		= offsetof(struct kvault_key, id_node),
+	.automatic_shrinking	= true,
+};
 
 static const struct rhashtable_params kvault_name_params = {
 	.key_len		= KVAULT_KEY_NAME_MAX,
@@ -472,7 +483,15 @@ int kvault_key_commit(struct kvault_key *kk, struct key *key)
 
 	mutex_lock(&kk->lock);
 	mutex_lock(&kvault_reg_lock);
-	rc = mtree_insert(&kvault_by_id, key->serial, kk, GFP_KERNEL);
+	kk->serial = key->serial;
+	rc = rhashtable_insert_fast(&kvault_by_id, &kk->id_node,
+				    kvault_id_params);
+	if (!rc) {
+		rc = mtree_insert(&kvault_id_order, key->serial, kk, GFP_KERNEL);
+		if (rc)
+			rhashtable_remove_fast(&kvault_by_id, &kk->id_node,
+					       kvault_id_params);
+	}
 	if (!rc) {
 		spin_lock(&kk->key_lock);
 		kk->key = key;
@@ -523,7 +542,9 @@ void kvault_key_release(struct kvault_key *kk, bool from_task)
 {
 	mutex_lock(&kvault_reg_lock);
 	if (kk->id) {
-		mtree_erase(&kvault_by_id, kk->id);
+		rhashtable_remove_fast(&kvault_by_id, &kk->id_node,
+				       kvault_id_params);
+		mtree_erase(&kvault_id_order, kk->id);
 		atomic_dec(&kvault_nr_keys);
 	}
 	rhashtable_remove_fast(&kvault_by_name, &kk->name_node,
@@ -575,7 +596,8 @@ struct kvault_key *kvault_key_find_id(key_serial_t id)
 	if (id <= 0)
 		return NULL;
 	rcu_read_lock();
-	kk = kvault_key_tryget(mtree_load(&kvault_by_id, id));
+	kk = kvault_key_tryget(rhashtable_lookup(&kvault_by_id, &id,
+						 kvault_id_params));
 	rcu_read_unlock();
 	return kk;
 }
@@ -603,7 +625,7 @@ struct kvault_key *kvault_key_find_next(unsigned long *id)
 	rcu_read_lock();
 	while (!kk) {
 		/* mt_find() moves *@id past the entry it returns */
-		entry = mt_find(&kvault_by_id, id, INT_MAX);
+		entry = mt_find(&kvault_id_order, id, INT_MAX);
 		if (!entry)
 			break;
 		kk = kvault_key_tryget(entry);
@@ -975,10 +997,13 @@ int __init kvault_vault_init(void)
 	rc = rhashtable_init(&kvault_by_name, &kvault_name_params);
 	if (rc)
 		return rc;
+	rc = rhashtable_init(&kvault_by_id, &kvault_id_params);
+	if (rc)
+		goto err_ht;
 	kvault_wq = alloc_workqueue("kvault", WQ_UNBOUND, 0);
 	if (!kvault_wq) {
 		rc = -ENOMEM;
-		goto err_ht;
+		goto err_id;
 	}
 	rc = kvault_keytype_register();
 	if (rc)
@@ -998,6 +1023,8 @@ err_type:
 	kvault_keytype_unregister();
 err_wq:
 	destroy_workqueue(kvault_wq);
+err_id:
+	rhashtable_destroy(&kvault_by_id);
 err_ht:
 	rhashtable_destroy(&kvault_by_name);
 	return rc;
@@ -1017,7 +1044,8 @@ void kvault_vault_exit(void)
 	kvault_keytype_unregister();
 	destroy_workqueue(kvault_wq);
 	/* no key may be left: the key type's unregistration collected them */
-	WARN_ON(mt_find(&kvault_by_id, &first, ULONG_MAX));
-	mtree_destroy(&kvault_by_id);
+	WARN_ON(mt_find(&kvault_id_order, &first, ULONG_MAX));
+	mtree_destroy(&kvault_id_order);
+	rhashtable_destroy(&kvault_by_id);
 	rhashtable_destroy(&kvault_by_name);
 }
