@@ -123,9 +123,17 @@ static int kvault_tpm_transmit(struct tpm_chip *chip, struct tpm_buf *buf,
 {
 	ssize_t rc = tpm_transmit_cmd(chip, buf, min_body, NULL);
 
+	/*
+	 * The transport's own errnos (ETIME when the TPM is slow, EPIPE...)
+	 * are the driver's business: the ABI promises EIO for a failing TPM.
+	 */
 	if (rc < 0) {
-		NL_SET_ERR_MSG(extack, "TPM command failed in transport");
-		return rc;
+		pr_debug("TPM command failed in transport: %zd\n", rc);
+		if (rc == -ETIME)
+			NL_SET_ERR_MSG(extack, "TPM did not answer in time");
+		else
+			NL_SET_ERR_MSG(extack, "TPM command failed in transport");
+		return -EIO;
 	}
 	if (rc > 0) {
 		pr_debug("TPM command %#x returned %#zx\n",

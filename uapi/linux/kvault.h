@@ -315,7 +315,9 @@ struct kvault_pcr_read {
  * bytes of printable ASCII words separated by single spaces, optionally
  * followed by one NUL; anything else (unknown words or options, repeated
  * options, embedded NULs, bad lengths) is EINVAL. Updating a key with
- * keyctl update is not supported (EOPNOTSUPP).
+ * keyctl update is not supported: the keyring core refuses it with EACCES
+ * first, as no one has write permission on a kvault key; EOPNOTSUPP if
+ * write permission was granted with setperm.
  */
 #define KVAULT_KEY_TYPE			"kvault"
 #define KVAULT_KEY_NAME_MAX		128
