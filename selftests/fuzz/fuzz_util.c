@@ -567,3 +567,269 @@ bool mem_check_holes(struct mem *m)
 			m->hole_mapped = true;
 	return !m->hole_mapped;
 }
+
+/* ---- extensible structs (copy_struct_from_user semantics) ---------------- */
+
+/* A "size" for a struct of @ksize bytes: mostly right, often hostile. */
+static uint32_t gen_usize(struct rng *r, uint32_t ksize, uint32_t ver0,
+			  bool *nonzero_tail)
+{
+	uint32_t k = rng_below(r, 100), usize;
+	static const uint32_t huge[] = { 4097, 8192, 65536, 0x80000000U, 0xffffffffU };
+
+	*nonzero_tail = false;
+	if (k < 45)
+		usize = ksize;
+	else if (k < 60)
+		usize = ksize + rng_range(r, 1, 64);
+	else if (k < 70) {
+		usize = ksize + rng_range(r, 1, 64);
+		*nonzero_tail = true;
+	} else if (k < 83)
+		usize = rng_below(r, ksize + 65);
+	else if (k < 88)
+		usize = rng_below(r, ver0);
+	else if (k < 95) {
+		usize = rng_pct(r, 30) ? 4096 : ksize + rng_range(r, 65, 4096 - ksize);
+		*nonzero_tail = rng_pct(r, 30);
+	} else
+		usize = rng_pct(r, 70) ? huge[rng_below(r, 5)] : rng_u32(r);
+	return usize;
+}
+
+uint32_t gen_ext_struct(struct rng *r, uint8_t *bytes, struct loc *arg,
+			uint32_t ksize, uint32_t ver0)
+{
+	bool nz;
+	uint32_t usize = gen_usize(r, ksize, ver0, &nz);
+	uint32_t blen = usize > ksize ? usize : ksize;
+
+	if (blen > 4096)
+		blen = usize > 4096 ? ksize : 4096;
+	memcpy(bytes, &usize, 4);
+	if (nz && usize > ksize && usize <= 4096)
+		bytes[ksize + rng_below(r, usize - ksize)] = (uint8_t)rng_range(r, 1, 255);
+	loc_gen(r, arg, blen, 70);
+	return blen;
+}
+
+bool mem_u32(const struct mem *m, uint64_t a, uint32_t *v)
+{
+	uint8_t b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!mem_byte(m, a + (uint64_t)i, &b[i]))
+			return false;
+	memcpy(v, b, 4);
+	return true;
+}
+
+int predict_copy_in(const struct mem *m, uint64_t a, uint32_t ksize,
+		    uint32_t ver0, uint8_t *k, uint32_t *np)
+{
+	uint32_t usize, n;
+	uint64_t p;
+	size_t i;
+
+	if (!mem_u32(m, a, &usize))
+		return -EFAULT;		/* get_user() of the size */
+	if (usize < ver0)
+		return -EINVAL;
+	if (usize > 4096)
+		return -E2BIG;		/* kvault refuses sizes past a page */
+	if (usize > ksize) {
+		/* check_zeroed_user(): aligned words, first fault or non-zero */
+		uint64_t from = a + ksize, to = a + usize;
+
+		for (p = from & ~7ULL; p < to; p += 8) {
+			if (!mem_readable(m, p, 8))
+				return -EFAULT;
+			for (i = 0; i < 8; i++) {
+				uint8_t b = 0;
+
+				if (p + i < from || p + i >= to)
+					continue;
+				mem_byte(m, p + i, &b);
+				if (b)
+					return -E2BIG;
+			}
+		}
+	}
+	/* the kernel copies min(usize, ksize) bytes; the rest reads as zero */
+	n = usize < ksize ? usize : ksize;
+	if (!mem_readable(m, a, n))
+		return -EFAULT;
+	memset(k, 0, ksize);
+	for (i = 0; i < n; i++)
+		mem_byte(m, a + i, &k[i]);
+	*np = n;
+	return 0;
+}
+
+/* ---- stray writes: snapshot of both arenas before a syscall -------------- */
+
+void snap_take(struct worker *w)
+{
+	size_t k, i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ARENA_PAGES; i++) {
+			int st = mem_page_state(&w->mem,
+						(uintptr_t)w->mem.a[k].base + i * g_page);
+
+			if (st == PGS_RW || st == PGS_RO)
+				memcpy(w->snap + (k * ARENA_PAGES + i) * g_page,
+				       w->mem.a[k].base + i * g_page, g_page);
+		}
+}
+
+void snap_compare(struct worker *w, uint64_t a1, size_t n1, uint64_t a2,
+		  size_t n2, char *why, size_t len)
+{
+	size_t k, i, j;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ARENA_PAGES; i++) {
+			const uint8_t *now = w->mem.a[k].base + i * g_page;
+			const uint8_t *was = w->snap + (k * ARENA_PAGES + i) * g_page;
+			int st = mem_page_state(&w->mem, (uintptr_t)now);
+
+			if ((st != PGS_RW && st != PGS_RO) || !memcmp(now, was, g_page))
+				continue;
+			for (j = 0; j < g_page; j++) {
+				uint64_t a = (uintptr_t)now + j;
+
+				if (now[j] == was[j] || (a >= a1 && a < a1 + n1) ||
+				    (a >= a2 && a < a2 + n2))
+					continue;
+				snprintf(why, len,
+					 "kernel wrote byte %#x over %#x at arena %zu page %zu offset %zu (argument at +%lld, second buffer at +%lld)",
+					 now[j], was[j], k, i, j,
+					 (long long)(a1 - (uintptr_t)w->mem.a[0].base),
+					 (long long)(a2 - (uintptr_t)w->mem.a[1].base));
+				return;
+			}
+		}
+}
+
+/* ---- state shared by all workers, children included (MAP_SHARED) --------- */
+
+#define IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
+#define LEAK_SLOTS	(1U << 16)
+
+static struct fuzz_xshared {
+	volatile uint32_t import_epoch;	/* seqcount: odd while it changes */
+	uint32_t import_flips;
+	uint64_t win[LEAK_SLOTS];	/* 8-byte windows of every pattern */
+} *xs;
+
+static bool import_param_write(bool on)
+{
+	FILE *f = fopen(IMPORT_PARAM, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(on ? "1" : "0", f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* Open addressing over a fixed table: filled before any worker runs. */
+static void win_insert(uint64_t v)
+{
+	uint32_t h = (uint32_t)(mix64(v) & (LEAK_SLOTS - 1));
+
+	if (!v)
+		return;		/* 0 marks a free slot; 2^-64 per window */
+	while (xs->win[h] && xs->win[h] != v)
+		h = (h + 1) & (LEAK_SLOTS - 1);
+	xs->win[h] = v;
+}
+
+static bool win_has(uint64_t v)
+{
+	uint32_t h = (uint32_t)(mix64(v) & (LEAK_SLOTS - 1));
+
+	while (xs->win[h]) {
+		if (xs->win[h] == v)
+			return true;
+		h = (h + 1) & (LEAK_SLOTS - 1);
+	}
+	return false;
+}
+
+void leak_pattern(uint64_t seed, unsigned int tid, unsigned int variant,
+		  uint8_t out[KVAULT_SECRET_MAX_LEN])
+{
+	struct rng r = { mix64(seed ^ 0x6b7661756c74ULL) + tid * 131ULL + variant };
+
+	rng_fill(&r, out, KVAULT_SECRET_MAX_LEN);
+}
+
+int fuzz_xshared_init(uint64_t seed, const unsigned int *tids, unsigned int n)
+{
+	uint8_t pat[KVAULT_SECRET_MAX_LEN];
+	unsigned int i, v;
+	size_t j;
+	uint64_t w;
+
+	xs = mmap(NULL, sizeof(*xs), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (xs == MAP_FAILED) {
+		xs = NULL;
+		return -errno;
+	}
+	for (i = 0; i < n; i++)
+		for (v = 0; v < LEAK_VARIANTS; v++) {
+			leak_pattern(seed, tids[i], v, pat);
+			for (j = 0; j + 8 <= sizeof(pat); j++) {
+				memcpy(&w, pat + j, 8);
+				win_insert(w);
+			}
+		}
+	/* the run starts with the module's default: import refused */
+	import_param_write(false);
+	return 0;
+}
+
+bool leak_scan(const void *buf, size_t len, size_t *at)
+{
+	const uint8_t *p = buf;
+	uint64_t w;
+	size_t i;
+
+	if (!xs || len < 8)
+		return false;
+	for (i = 0; i + 8 <= len; i++) {
+		memcpy(&w, p + i, 8);
+		if (w && win_has(w)) {
+			*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void import_param_flip(void)
+{
+	bool on;
+
+	if (!xs)
+		return;
+	on = !((xs->import_epoch / 2) & 1);
+	__atomic_add_fetch(&xs->import_epoch, 1, __ATOMIC_SEQ_CST);
+	import_param_write(on);
+	__atomic_add_fetch(&xs->import_epoch, 1, __ATOMIC_SEQ_CST);
+	xs->import_flips++;
+}
+
+uint32_t import_epoch(void)
+{
+	return xs ? __atomic_load_n(&xs->import_epoch, __ATOMIC_SEQ_CST) : 0;
+}
+
+uint32_t import_param_flips(void)
+{
+	return xs ? xs->import_flips : 0;
+}

@@ -53,11 +53,7 @@
 
 /*
  * The targets. Each is a generator + executor + checker (see struct
- * fuzz_target). kvault has no key type and no sealed blobs yet; when the
- * key issues add them, each becomes a new target here, in its own
- * target_*.c: e.g. "keyctl" (add_key/keyctl payloads for the kvault key
- * type: random, truncated and mutated valid payloads, checked against the
- * documented errors and for key material never reaching userspace) and
+ * fuzz_target). Sealed blobs will be the next one, in its own target_*.c:
  * "sealed-blob" (import/unseal of mutated sealed blobs: bit flips, wrong
  * PCR policy, truncation, version fields), with weights per role.
  */
@@ -67,6 +63,8 @@ static const struct fuzz_target *const fuzz_targets[] = {
 	&target_dev_lifecycle,
 	&target_genl,
 	&target_dev_open_unpriv,
+	&target_keys_ioctl,
+	&target_keys_keyctl,
 };
 #define NR_TARGETS (sizeof(fuzz_targets) / sizeof(fuzz_targets[0]))
 
@@ -347,6 +345,7 @@ static void worker_teardown(struct worker *w)
 	if (w->devfd >= 0)
 		close(w->devfd);
 	genl_raw_close(&w->g);
+	keys_teardown(w);
 	free(w->tx);
 	free(w->rx);
 	free(w->snap);
@@ -640,6 +639,10 @@ static void flush_rings(void)
 static const char *const fc_names[FC_NR] = {
 	"ioctl:STATUS", "ioctl:PCR_READ", "ioctl:unknown", "dev:fileops",
 	"dev:open", "genl:STATUS", "genl:PCR_READ", "genl:unknown",
+	"ioctl:KEY_CREATE", "ioctl:KEY_ROTATE", "ioctl:KEY_SET_MIN_VERSION",
+	"ioctl:KEY_ENABLE", "ioctl:KEY_DISABLE", "ioctl:KEY_SCHEDULE_DESTROY",
+	"ioctl:KEY_CANCEL_DESTROY", "ioctl:KEY_DESTROY", "ioctl:KEY_INFO",
+	"ioctl:KEY_TIGHTEN", "keyctl:add_key", "keyctl:op",
 };
 
 static void sum_stats(int role, struct fuzz_cmd_stats *out)
@@ -692,9 +695,11 @@ static void write_report(double secs, uint64_t total, const char *tap)
 	printf("# ---- kvault_fuzz report ----\n");
 	printf("# seed %" PRIu64 ", %.1f s, kernel %s, %" PRIu64 " ops, %" PRIu64
 	       " findings (%" PRIu64 " unique), %" PRIu64 " hangs, %" PRIu64
-	       " kernel reports, PCR counter moves %" PRIu64 "\n",
+	       " kernel reports, PCR counter moves %" PRIu64
+	       ", allow_plaintext_import flips %u\n",
 	       opt_seed, secs, g_world.kernel, total, fnd.total, fnd.unique,
-	       fnd.hangs, fnd.kreports, pcr_ref_counter_moves());
+	       fnd.hangs, fnd.kreports, pcr_ref_counter_moves(),
+	       import_param_flips());
 	if (txt)
 		fprintf(txt, "seed %" PRIu64 "\nduration %.1f s\nkernel %s\nops %" PRIu64
 			"\nfindings %" PRIu64 " (%" PRIu64 " unique)\nhangs %" PRIu64
@@ -890,6 +895,8 @@ static int replay(void)
 
 	w.tid = (unsigned int)opt_thread;
 	w.role = role_of(w.tid);
+	if (fuzz_xshared_init(opt_seed, &w.tid, 1))
+		return 2;
 	w.seed = opt_seed;
 	w.replay = true;
 	w.sh = &sh->w[0];
@@ -1029,7 +1036,7 @@ int main(int argc, char **argv)
 	char err[256], tap[512];
 	pthread_t *th;
 	pid_t kids[2] = { 0, 0 };
-	uint64_t t0, deadline, last_flush = 0, total = 0;
+	uint64_t t0, deadline, last_flush = 0, total = 0, next_flip;
 	unsigned int i, k;
 	double secs;
 	bool stuck = false;
@@ -1096,6 +1103,16 @@ int main(int argc, char **argv)
 		w->sh->role = w->role;
 	}
 
+	{
+		unsigned int tids[FUZZ_MAX_WORKERS];
+
+		for (i = 0; i < nworkers; i++)
+			tids[i] = workers[i].tid;
+		if (fuzz_xshared_init(opt_seed, tids, nworkers)) {
+			printf("not ok 1 fuzz: cannot map shared state\n");
+			return 1;
+		}
+	}
 	/* children first: fork before any thread exists */
 	for (k = 0, i = opt_threads; i < nworkers; i++, k++)
 		kids[k] = spawn_child(&workers[i]);
@@ -1105,10 +1122,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < opt_threads; i++)
 		pthread_create(&th[i], NULL, worker_main, &workers[i]);
 
+	next_flip = t0 + IMPORT_FLIP_S * 1000000000ULL;
 	while (now_ns() < deadline) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
+		if (now_ns() > next_flip) {
+			import_param_flip();
+			next_flip += IMPORT_FLIP_S * 1000000000ULL;
+		}
 		kmsg_poll();
 		check_hangs();
 		drain_findings();

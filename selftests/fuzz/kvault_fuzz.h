@@ -47,6 +47,18 @@ enum fuzz_cmd {
 	FC_GENL_STATUS,
 	FC_GENL_PCR_READ,
 	FC_GENL_UNKNOWN,
+	FC_KEY_CREATE,		/* KVAULT_IOC_KEY_CREATE .. KEY_TIGHTEN, in order */
+	FC_KEY_ROTATE,
+	FC_KEY_SET_MIN_VERSION,
+	FC_KEY_ENABLE,
+	FC_KEY_DISABLE,
+	FC_KEY_SCHEDULE_DESTROY,
+	FC_KEY_CANCEL_DESTROY,
+	FC_KEY_DESTROY,
+	FC_KEY_INFO,
+	FC_KEY_TIGHTEN,
+	FC_KEYCTL_ADD,		/* add_key("kvault", ...) */
+	FC_KEYCTL_OP,		/* keyctl read/describe/update/... on kvault keys */
 	FC_NR
 };
 
@@ -153,10 +165,24 @@ bool mem_writable(const struct mem *m, uint64_t addr, size_t len);
 void mem_place(struct mem *m, uint64_t addr, const void *src, size_t len);
 bool mem_byte(const struct mem *m, uint64_t addr, uint8_t *out);
 bool mem_check_holes(struct mem *m);
+bool mem_u32(const struct mem *m, uint64_t a, uint32_t *v);
+
+/*
+ * Extensible structs. gen_ext_struct() writes a (often hostile) size and
+ * maybe a non-zero tail into @bytes and places the struct; it returns the
+ * bytes to materialise. predict_copy_in() answers what kvault_copy_in()
+ * must (0, EFAULT, EINVAL, E2BIG) for the memory as it is; on 0 @k holds
+ * the @ksize bytes the kernel sees and *@n the bytes it copies in and out.
+ */
+uint32_t gen_ext_struct(struct rng *r, uint8_t *bytes, struct loc *arg,
+			uint32_t ksize, uint32_t ver0);
+int predict_copy_in(const struct mem *m, uint64_t a, uint32_t ksize,
+		    uint32_t ver0, uint8_t *k, uint32_t *n);
 
 /* ---- per-worker state -------------------------------------------------- */
 
 struct shared_worker;
+struct keys_model;
 
 struct worker {
 	unsigned int tid;
@@ -170,10 +196,16 @@ struct worker {
 	uint8_t *tx, *rx;		/* netlink buffers */
 	size_t txcap, rxcap;
 	uint8_t *snap;			/* arena snapshot (unexpected writes) */
+	struct keys_model *keys;	/* target_keys.c: this worker's keys */
 	struct shared_worker *sh;
 	bool verbose;
 	bool replay;
 };
+
+/* Stray writes: snapshot both arenas, then name a change outside two ranges. */
+void snap_take(struct worker *w);
+void snap_compare(struct worker *w, uint64_t a1, size_t n1, uint64_t a2,
+		  size_t n2, char *why, size_t len);
 
 extern int g_devfd;		/* one fd shared by all threads */
 extern const char *g_out;	/* output directory */
@@ -226,6 +258,8 @@ extern const struct fuzz_target target_ioctl_unknown;
 extern const struct fuzz_target target_dev_lifecycle;
 extern const struct fuzz_target target_dev_open_unpriv;
 extern const struct fuzz_target target_genl;
+extern const struct fuzz_target target_keys_ioctl;
+extern const struct fuzz_target target_keys_keyctl;
 
 void genl_sock_tune(struct worker *w, int fd);
 
@@ -249,5 +283,43 @@ void expect_set(struct expect *e, int v, enum fuzz_stage stage);
 void expect_add(struct expect *e, int v);
 bool expect_has(const struct expect *e, int v);
 size_t expect_str(const struct expect *e, char *buf, size_t len);
+
+/*
+ * State shared by every worker, the unprivileged children included, set up
+ * before they fork (fuzz_xshared_init()).
+ *
+ * Known material: each worker imports keys whose material is one of
+ * LEAK_VARIANTS patterns (KVAULT_SECRET_MAX_LEN bytes, a pure function of
+ * seed, worker and variant; a key uses their first len bytes). Every 8-byte
+ * window of every pattern is in a table; leak_scan() looks for any of them
+ * in a buffer the kernel filled. The fuzzer never puts those bytes in a
+ * request (imports carry them as hex text), so a hit is material leaving
+ * the kernel.
+ *
+ * allow_plaintext_import: the main thread flips the module parameter every
+ * IMPORT_FLIP_S seconds so that both the EPERM path and real imports are
+ * exercised. import_epoch() is a seqcount: odd while a flip is under way;
+ * (epoch / 2) & 1 is the parameter's value; an op that saw the epoch change
+ * cannot tell which value the kernel used.
+ */
+#define LEAK_VARIANTS	4
+#define IMPORT_FLIP_S	20
+int fuzz_xshared_init(uint64_t seed, const unsigned int *tids, unsigned int n);
+void leak_pattern(uint64_t seed, unsigned int tid, unsigned int variant,
+		  uint8_t out[KVAULT_SECRET_MAX_LEN]);
+bool leak_scan(const void *buf, size_t len, size_t *at);
+void import_param_flip(void);
+uint32_t import_epoch(void);
+uint32_t import_param_flips(void);
+
+/*
+ * Keys (target_keys.c). A worker's own keys are named "fzk-w<tid>-<slot>";
+ * "fzk-shared-<n>" are used by every root worker at once; "fzk-none-..."
+ * never exist.
+ */
+#define KEYS_SLOTS	6
+#define KEYS_SHARED	3
+enum { KN_OWN, KN_SHARED, KN_NONE };
+void keys_teardown(struct worker *w);
 
 #endif /* KVAULT_FUZZ_H */

@@ -66,10 +66,9 @@ struct ioc_out {
 static const uint8_t vfs_ioctl_types[] = { 0x00, 'T', 'X', 'f', 0x94, 0x15 };
 
 /*
- * ioctls the uapi header defines but no target models yet (the key issues'
- * KVAULT_IOC_KEY_*): never generated as "unknown", and no errno oracle if a
- * random command hits one. A target for them goes in the table in
- * kvault_fuzz.c.
+ * ioctls that another target models (KVAULT_IOC_KEY_*: target_keys.c, whose
+ * answers depend on the keys that exist): never generated as "unknown", and
+ * no errno oracle here if a random command hits one.
  */
 static const unsigned int ioc_unmodelled[] = {
 #ifdef KVAULT_IOC_KEY_CREATE
@@ -146,49 +145,11 @@ static uint32_t gen_mask(struct rng *r)
 	return rng_u32(r);
 }
 
-static uint32_t gen_size(struct rng *r, uint32_t ksize, uint32_t ver0,
-			 uint8_t *bytes, bool *nonzero_tail)
-{
-	uint32_t k = rng_below(r, 100), usize;
-	static const uint32_t huge[] = { 4097, 8192, 65536, 0x80000000U, 0xffffffffU };
-
-	*nonzero_tail = false;
-	if (k < 45)
-		usize = ksize;
-	else if (k < 60)
-		usize = ksize + rng_range(r, 1, 64);
-	else if (k < 70) {
-		usize = ksize + rng_range(r, 1, 64);
-		*nonzero_tail = true;
-	} else if (k < 83)
-		usize = rng_below(r, ksize + 65);
-	else if (k < 88)
-		usize = rng_below(r, ver0);
-	else if (k < 95) {
-		usize = rng_pct(r, 30) ? 4096 : ksize + rng_range(r, 65, 4096 - ksize);
-		*nonzero_tail = rng_pct(r, 30);
-	} else
-		usize = rng_pct(r, 70) ? huge[rng_below(r, 5)] : rng_u32(r);
-	(void)bytes;
-	return usize;
-}
-
 /* The struct part common to STATUS and PCR_READ: size, tail, placement. */
 static void gen_struct(struct rng *r, struct ioc_in *in, uint32_t ksize,
 		       uint32_t ver0)
 {
-	bool nz;
-	uint32_t usize = gen_size(r, ksize, ver0, in->bytes, &nz);
-	uint32_t blen = usize > ksize ? usize : ksize;
-
-	if (blen > 4096)
-		blen = usize > 4096 ? ksize : 4096;
-	in->blen = blen;
-	memcpy(in->bytes, &usize, 4);
-	if (nz && usize > ksize && usize <= 4096)
-		in->bytes[ksize + rng_below(r, usize - ksize)] =
-			(uint8_t)rng_range(r, 1, 255);
-	loc_gen(r, &in->arg, blen, 70);
+	in->blen = gen_ext_struct(r, in->bytes, &in->arg, ksize, ver0);
 	in->shared_fd = rng_pct(r, 50);
 }
 
@@ -400,18 +361,6 @@ static void ioc_describe(struct worker *w, const void *in, char *buf,
 
 /* ---- model ---------------------------------------------------------------- */
 
-static bool mem_u32(const struct mem *m, uint64_t a, uint32_t *v)
-{
-	uint8_t b[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (!mem_byte(m, a + (uint64_t)i, &b[i]))
-			return false;
-	memcpy(v, b, 4);
-	return true;
-}
-
 /* What the kernel must answer, given the memory as it is now. */
 static void ioc_predict(struct worker *w, const struct ioc_in *in,
 			struct ioc_out *o)
@@ -419,10 +368,10 @@ static void ioc_predict(struct worker *w, const struct ioc_in *in,
 	const struct mem *m = &w->mem;
 	struct expect *e = &o->ex;
 	unsigned int cmd = in->cmd;
-	uint32_t usize, ksize, ver0, n;
+	uint32_t ksize, ver0, n;
 	uint8_t k[KS_MAX];
-	uint64_t a = o->arg, p;
-	size_t i;
+	uint64_t a = o->arg;
+	int rc;
 
 	if (ioc_is_unmodelled(cmd)) {
 		expect_set(e, -ENOTTY, ST_NONE);
@@ -440,45 +389,12 @@ static void ioc_predict(struct worker *w, const struct ioc_in *in,
 	ksize = o->status ? (uint32_t)KS_STATUS : (uint32_t)KS_PCR;
 	ver0 = o->status ? KVAULT_STATUS_SIZE_VER0 : KVAULT_PCR_READ_SIZE_VER0;
 
-	expect_set(e, -EFAULT, ST_NONE);
-	if (!mem_u32(m, a, &usize))
-		return;
-	if (usize < ver0) {
-		expect_set(e, -EINVAL, ST_NONE);
+	rc = predict_copy_in(m, a, ksize, ver0, k, &n);
+	if (rc) {
+		expect_set(e, rc, ST_NONE);
 		return;
 	}
-	if (usize > 4096) {
-		expect_set(e, -E2BIG, ST_NONE);
-		return;
-	}
-	if (usize > ksize) {
-		/* check_zeroed_user(): aligned words, first fault or non-zero */
-		uint64_t from = a + ksize, to = a + usize;
-
-		for (p = from & ~7ULL; p < to; p += 8) {
-			if (!mem_readable(m, p, 8))
-				return;		/* EFAULT */
-			for (i = 0; i < 8; i++) {
-				uint8_t b = 0;
-
-				if (p + i < from || p + i >= to)
-					continue;
-				mem_byte(m, p + i, &b);
-				if (b) {
-					expect_set(e, -E2BIG, ST_NONE);
-					return;
-				}
-			}
-		}
-	}
-	/* the kernel copies min(usize, ksize) bytes; the rest reads as zero */
-	n = usize < ksize ? usize : ksize;
 	o->n = n;
-	if (!mem_readable(m, a, n))
-		return;			/* EFAULT */
-	memset(k, 0, sizeof(k));
-	for (i = 0; i < n; i++)
-		mem_byte(m, a + i, &k[i]);
 
 	if (o->status) {
 		struct kvault_status st;
@@ -495,7 +411,7 @@ static void ioc_predict(struct worker *w, const struct ioc_in *in,
 		return;
 	} else {
 		struct kvault_pcr_read rq;
-		int ds, rc = 0;
+		int ds;
 
 		memcpy(&rq, k, sizeof(rq));
 		if (rq.flags || rq.reserved0 || rq.reserved1 || rq.reserved[0] ||
@@ -521,6 +437,7 @@ static void ioc_predict(struct worker *w, const struct ioc_in *in,
 			return;
 		}
 		o->needed = (uint32_t)__builtin_popcount(rq.pcr_mask) * (uint32_t)ds;
+		rc = 0;
 		if (rq.digests && rq.digests_len < o->needed)
 			rc = -ENOSPC;
 		else if (rq.digests && !mem_writable(m, rq.digests, o->needed))
@@ -536,51 +453,6 @@ static void ioc_predict(struct worker *w, const struct ioc_in *in,
 }
 
 /* ---- execution ------------------------------------------------------------- */
-
-static void snap_take(struct worker *w)
-{
-	size_t k, i;
-
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < ARENA_PAGES; i++) {
-			int st = mem_page_state(&w->mem,
-						(uintptr_t)w->mem.a[k].base + i * g_page);
-
-			if (st == PGS_RW || st == PGS_RO)
-				memcpy(w->snap + (k * ARENA_PAGES + i) * g_page,
-				       w->mem.a[k].base + i * g_page, g_page);
-		}
-}
-
-/* Anything written outside [a1, a1+n1) and [a2, a2+n2)? */
-static void snap_compare(struct worker *w, uint64_t a1, size_t n1, uint64_t a2,
-			 size_t n2, char *why, size_t len)
-{
-	size_t k, i, j;
-
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < ARENA_PAGES; i++) {
-			const uint8_t *now = w->mem.a[k].base + i * g_page;
-			const uint8_t *was = w->snap + (k * ARENA_PAGES + i) * g_page;
-			int st = mem_page_state(&w->mem, (uintptr_t)now);
-
-			if ((st != PGS_RW && st != PGS_RO) || !memcmp(now, was, g_page))
-				continue;
-			for (j = 0; j < g_page; j++) {
-				uint64_t a = (uintptr_t)now + j;
-
-				if (now[j] == was[j] || (a >= a1 && a < a1 + n1) ||
-				    (a >= a2 && a < a2 + n2))
-					continue;
-				snprintf(why, len,
-					 "kernel wrote byte %#x over %#x at arena %zu page %zu offset %zu (argument at +%lld, digests at +%lld)",
-					 now[j], was[j], k, i, j,
-					 (long long)(a1 - (uintptr_t)w->mem.a[0].base),
-					 (long long)(a2 - (uintptr_t)w->mem.a[1].base));
-				return;
-			}
-		}
-}
 
 static void ioc_exec_fd(struct worker *w, struct ioc_in *in,
 			struct ioc_out *o, int fd)
@@ -646,6 +518,11 @@ static void ioc_check_status_reply(struct worker *w, const struct ioc_out *o,
 	struct kvault_status st;
 
 	memcpy(&st, o->back, sizeof(st));
+	/* nr_keys counts the vault's keys, which the key targets create and
+	 * destroy all the time; every other field must stay as at startup */
+	if (o->n > offsetof(struct kvault_status, nr_keys))
+		memcpy(&st.nr_keys, &g_world.st.nr_keys,
+		       o->n - offsetof(struct kvault_status, nr_keys));
 	if (st.size != o->n)
 		fuzz_finding(w, op, "ioctl:STATUS:reply:size",
 			     "size written back is %u, expected %u", st.size, o->n);
