@@ -60,6 +60,7 @@ mkdir -p build/logs
 log=build/logs/bench-build-$KREL.log
 {
 	make -s KDIR="$KDIR" module &&
+	make -s userspace &&
 	make -s -C selftests/bench TOP="$top" BUILD="$top/build/bench"
 } >"$log" 2>&1 || { cat "$log"; echo "bench: build failed (log: $log)" >&2; exit 1; }
 [ -f "$KO" ] || { echo "bench: no module at $KO" >&2; exit 1; }
@@ -73,7 +74,9 @@ mkdir -p "$OUT"
 rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt}
 echo "== guest: $KREL, kvault_bench ${args[*]} (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
 start=$(date +%s)
+# kvault_bench runs `kvaultctl key list` at full population: put it on PATH
 selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
+	--env "PATH=$top/build/userspace:/usr/sbin:/usr/bin:/sbin:/bin" \
 	--quiet -- "$top/selftests/bench/guest-bench.sh" "$KO" "$BIN" "${args[@]}"
 rc=$?
 wall=$(($(date +%s) - start))

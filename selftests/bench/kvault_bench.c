@@ -23,7 +23,9 @@
  *     workloads in every round: random keys from all of them, and random
  *     keys from the first --small only (the same keys as in step 2), which
  *     separates the cost of the bigger structures from cache misses;
- *     then dumps every key over netlink, --rounds times;
+ *     then dumps every key over netlink, --rounds times, and runs
+ *     `kvaultctl key list` (text and --json; also at --small keys): its
+ *     time and peak RSS;
  *  6. destroys every key but the first --small (KVAULT_IOC_KEY_DESTROY),
  *     waits for the keyring's garbage collector to free them, measures
  *     the small population once more (drift check), and destroys the rest.
@@ -51,7 +53,9 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "test_util.h"
 #include "key_util.h"
@@ -80,7 +84,7 @@ static const char *const method_names[NMETHODS] = {
 };
 
 /* Lookup workloads ("phases"). */
-enum phase { P_SMALL, P_ALL, P_HOT, P_AFTER, NPHASES };
+enum phase { P_SMALL, P_FULL, P_HOT, P_AFTER, NPHASES };
 
 struct lat {
 	double p50, mean, p99;	/* ns */
@@ -104,6 +108,12 @@ static const char *const meminfo_keys[8] = {
 };
 enum { MI_FREE, MI_AVAIL, MI_SLAB, MI_SRECL, MI_SUNRECL, MI_VMALLOC, MI_PERCPU };
 
+/* One `kvaultctl key list` run: wall time and the child's peak RSS. */
+struct cli_list {
+	double secs;
+	long maxrss_kib;
+};
+
 struct bench {
 	/* options */
 	unsigned long keys, small, lookups;
@@ -126,6 +136,7 @@ struct bench {
 	/* figures for the JSON summary */
 	double create_s, create_rate[BUCKETS];
 	double dump_s_small, dump_s_all;
+	struct cli_list list_small[2], list_all[2];	/* text, --json */
 	double slab_per_key, sunrecl_per_key, per_key_excl;
 	double destroy_s, gc_s;
 	unsigned long destroyed;
@@ -378,7 +389,7 @@ static void quota_restore(void)
 			printf("warning: cannot restore %s to %lu: %s\n",
 			       quotas[i].path, quotas[i].orig, strerror(-rc));
 		else
-			printf("quota: restored %s to %lu", quotas[i].path,
+			printf("quota: restored %s to %lu\n", quotas[i].path,
 			       quotas[i].orig);
 		quotas[i].raised = 0;
 	}
@@ -396,7 +407,7 @@ static void settle(void)
 	sync();
 	rc = write_str("/proc/sys/vm/drop_caches", "3");
 	if (rc)
-		printf("warning: cannot drop caches: %s", strerror(-rc));
+		printf("warning: cannot drop caches: %s\n", strerror(-rc));
 	sleep(2);
 	sync();
 	write_str("/proc/sys/vm/drop_caches", "3");
@@ -728,6 +739,42 @@ static double dump_all(struct bench *b, uint32_t expect)
 	return x;
 }
 
+/*
+ * `kvaultctl key list` (and --json) with its output to /dev/null: the
+ * time, and the peak RSS from wait4(), which stays flat if it streams.
+ */
+static void cli_list(struct cli_list out[2])
+{
+	static const char *const argv[2][5] = {
+		{ "kvaultctl", "key", "list", NULL },
+		{ "kvaultctl", "--json", "key", "list", NULL },
+	};
+	struct rusage ru;
+	uint64_t t0;
+	int j, st;
+	pid_t pid;
+
+	for (j = 0; j < 2; j++) {
+		t0 = now_ns();
+		pid = fork();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0) {
+			if (!freopen("/dev/null", "w", stdout))
+				_exit(126);
+			execvp(argv[j][0], (char *const *)argv[j]);
+			_exit(127);
+		}
+		if (wait4(pid, &st, 0, &ru) != pid)
+			die("wait4: %s", strerror(errno));
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			die("%s %s failed (status %#x): is kvaultctl on PATH?",
+			    argv[j][0], j ? "--json key list" : "key list", st);
+		out[j].secs = secs(now_ns() - t0);
+		out[j].maxrss_kib = ru.ru_maxrss;
+	}
+}
+
 static void destroy_range(struct bench *b, unsigned long from, unsigned long to)
 {
 	unsigned long i;
@@ -752,7 +799,7 @@ static void print_creation(struct bench *b)
 
 	printf("\n1. Key creation: KVAULT_IOC_KEY_CREATE, %s, one thread\n",
 	       KEY_ALG_NAME);
-	printf("   %-15s %10s %10s %10s %10s", "keys", "keys/s", "p50 us",
+	printf("   %-15s %10s %10s %10s %10s\n", "keys", "keys/s", "p50 us",
 	       "p99 us", "mean us");
 	for (bk = 0; bk < BUCKETS; bk++) {
 		uint32_t *v;
@@ -773,7 +820,7 @@ static void print_creation(struct bench *b)
 		kfmt(from, k1, sizeof(k1));
 		kfmt(to, k2, sizeof(k2));
 		snprintf(range, sizeof(range), "%s-%s", k1, k2);
-		printf("   %-15s %10.0f %10.1f %10.1f %10.1f", range,
+		printf("   %-15s %10.0f %10.1f %10.1f %10.1f\n", range,
 		       b->create_rate[bk], l.p50 / 1e3, l.p99 / 1e3, l.mean / 1e3);
 	}
 	b->create_s = total / 1e9;
@@ -791,13 +838,13 @@ struct figs {
 static struct figs figures(struct bench *b, enum method m, int which)
 {
 	static const enum phase small[] = { P_SMALL, P_AFTER };
-	static const enum phase ph[NPHASES] = { P_SMALL, P_ALL, P_HOT, P_AFTER };
+	static const enum phase ph[NPHASES] = { P_SMALL, P_FULL, P_HOT, P_AFTER };
 	struct figs f;
 
 	f.small = med(b, small, b->cleanup ? 2 : 1, m, which);
 	f.before = med(b, &ph[P_SMALL], 1, m, which);
 	f.after = b->cleanup ? med(b, &ph[P_AFTER], 1, m, which) : 0;
-	f.all = med(b, &ph[P_ALL], 1, m, which);
+	f.all = med(b, &ph[P_FULL], 1, m, which);
 	f.hot = med(b, &ph[P_HOT], 1, m, which);
 	return f;
 }
@@ -810,23 +857,23 @@ static void print_lookups(struct bench *b)
 	kfmt(b->keys, kn, sizeof(kn));
 	printf("\n2. Lookup latency, us per call (median over %u rounds of %lu calls on random keys)\n",
 	       b->rounds, b->lookups);
-	printf("   before = population of %lu keys, before growing%s;", b->small,
+	printf("   before = population of %lu keys, before growing%s;\n", b->small,
 	       have_after ? "; after = the same, after shrinking back" : "");
 	printf("   %s = population of %lu keys, random keys among all; hot = the same population,\n",
 	       kn, b->keys);
 	printf("   random keys among the first %lu only (the keys of \"before\"). In a round, all\n",
 	       b->small);
-	printf("   methods (and %s and hot) take turns in blocks of %d calls.", kn, BLOCK);
-	printf("   ratio = %s / %lu keys (%s; goal <= 1.5: lookups stay flat)", kn, b->small,
+	printf("   methods (and %s and hot) take turns in blocks of %d calls.\n", kn, BLOCK);
+	printf("   ratio = %s / %lu keys (%s; goal <= 1.5: lookups stay flat)\n", kn, b->small,
 	       have_after ? "median of before and after" : "before");
 	printf("   struct = hot / %lu keys: the cost of the bigger indexes alone, caches warm\n",
 	       b->small);
-	printf("   cache = %s / hot: cache and TLB misses of a big working set (TCG's software TLB", kn);
+	printf("   cache = %s / hot: cache and TLB misses of a big working set (TCG's software TLB\n", kn);
 	printf("   makes these dearer than real hardware does)\n");
 	printf("   norm = ratio / the control's ratio: ratio corrected for the host's load drift\n");
 	for (which = 0; which < 2; which++) {
-		printf("\n   %s", which == 0 ? "median call (p50):" : "mean call:");
-		printf("   %-26s %7s %7s %7s %7s %6s %6s %6s %6s  %s", "method",
+		printf("\n   %s\n", which == 0 ? "median call (p50):" : "mean call:");
+		printf("   %-26s %7s %7s %7s %7s %6s %6s %6s %6s  %s\n", "method",
 		       "before", have_after ? "after" : "-", kn, "hot", "ratio",
 		       "struct", "cache", "norm", "goal <= 1.5");
 		for (m = 0; m < NMETHODS; m++) {
@@ -847,11 +894,11 @@ static void print_lookups(struct bench *b)
 		}
 	}
 	printf("\n   p99 (median over rounds):\n");
-	printf("   %-26s %7s %7s %7s", "method", "before", kn, "hot");
+	printf("   %-26s %7s %7s %7s\n", "method", "before", kn, "hot");
 	for (m = 0; m < M_NULL_IOCTL; m++) {
 		struct figs f = figures(b, (enum method)m, 2);
 
-		printf("   %-26s %7.1f %7.1f %7.1f", method_names[m],
+		printf("   %-26s %7.1f %7.1f %7.1f\n", method_names[m],
 		       f.before / 1e3, f.all / 1e3, f.hot / 1e3);
 	}
 }
@@ -918,7 +965,7 @@ static void print_memory(struct bench *b, const struct memsnap *m0,
 	printf("   /proc/meminfo delta: Slab %+.1f MiB (SUnreclaim %+.1f, SReclaimable %+.1f), VmallocUsed %+.1f,\n",
 	       d[MI_SLAB] / 1048576, d[MI_SUNRECL] / 1048576,
 	       d[MI_SRECL] / 1048576, d[MI_VMALLOC] / 1048576);
-	printf("   Percpu %+.1f, MemAvailable %+.1f MiB", d[MI_PERCPU] / 1048576,
+	printf("   Percpu %+.1f, MemAvailable %+.1f MiB\n", d[MI_PERCPU] / 1048576,
 	       d[MI_AVAIL] / 1048576);
 	printf("   per key: Slab %.0f B (SUnreclaim %.0f B, SReclaimable %.0f B)\n",
 	       b->slab_per_key, b->sunrecl_per_key, d[MI_SRECL] / k);
@@ -957,14 +1004,14 @@ static void print_memory(struct bench *b, const struct memsnap *m0,
 	qsort(cd, n, sizeof(*cd), cmp_delta);
 	printf("   By slab cache (/proc/slabinfo delta of active objects and of slab pages; SLUB\n");
 	printf("   merges caches of like size and flags, listed from /sys/kernel/slab):\n");
-	printf("   %-24s %8s %12s %10s", "cache", "objsize", "objects/key",
+	printf("   %-24s %8s %12s %10s\n", "cache", "objsize", "objects/key",
 	       "bytes/key");
 	for (i = 0; i < n && i < 10; i++) {
-		printf("   %-24s %8lu %12.2f %10.0f", cd[i].name, cd[i].objsize,
+		printf("   %-24s %8lu %12.2f %10.0f\n", cd[i].name, cd[i].objsize,
 		       cd[i].objs_per_key, cd[i].bytes_per_key);
 		cache_aliases(cd[i].name, alias, sizeof(alias));
 		if (alias[0])
-			printf("   %-24s also: %s", "", alias);
+			printf("   %-24s also: %s\n", "", alias);
 	}
 	free(cd);
 }
@@ -985,8 +1032,8 @@ static void write_json(struct bench *b, double lat[NPHASES][NMETHODS])
 	fprintf(f, "  \"lookup_p50_ns\": {\n");
 	for (m = 0; m < NMETHODS; m++)
 		fprintf(f, "    \"%s\": {\"small\": %.0f, \"all\": %.0f, \"hot\": %.0f, \"ratio\": %.3f}%s\n",
-			method_names[m], lat[P_SMALL][m], lat[P_ALL][m],
-			lat[P_HOT][m], lat[P_ALL][m] / lat[P_SMALL][m],
+			method_names[m], lat[P_SMALL][m], lat[P_FULL][m],
+			lat[P_HOT][m], lat[P_FULL][m] / lat[P_SMALL][m],
 			m == NMETHODS - 1 ? "" : ",");
 	fprintf(f, "  },\n  \"dump_seconds\": %.4f, \"dump_keys_per_s\": %.1f,\n",
 		b->dump_s_all, (double)b->keys / b->dump_s_all);
@@ -1084,12 +1131,19 @@ static void print_dump(struct bench *b, uint32_t small_n, uint32_t all_n)
 {
 	printf("\n3. Netlink dump: KVAULT_CMD_KEY_GET with NLM_F_DUMP, %u KiB receive buffer (median of %u)\n",
 	       DUMP_BUF >> 10, b->rounds);
-	printf("   %u keys in %.3f s = %.0f keys/s", all_n, b->dump_s_all,
+	printf("   %u keys in %.3f s = %.0f keys/s\n", all_n, b->dump_s_all,
 	       (double)all_n / b->dump_s_all);
 	printf("   %u keys in %.4f s = %.0f keys/s (per-key time at %u / at %u: %.2f)\n",
 	       small_n, b->dump_s_small, (double)small_n / b->dump_s_small,
 	       all_n, small_n,
 	       (b->dump_s_all / all_n) / (b->dump_s_small / small_n));
+	printf("   kvaultctl key list, output to /dev/null (one run each; peak RSS from wait4):\n");
+	printf("     text:   %u keys in %.2f s, %ld KiB; %u keys in %.3f s, %ld KiB\n",
+	       all_n, b->list_all[0].secs, b->list_all[0].maxrss_kib,
+	       small_n, b->list_small[0].secs, b->list_small[0].maxrss_kib);
+	printf("     --json: %u keys in %.2f s, %ld KiB; %u keys in %.3f s, %ld KiB\n",
+	       all_n, b->list_all[1].secs, b->list_all[1].maxrss_kib,
+	       small_n, b->list_small[1].secs, b->list_small[1].maxrss_kib);
 }
 
 static void print_cleanup(struct bench *b, double rest_s, const struct memsnap *m0,
@@ -1103,7 +1157,7 @@ static void print_cleanup(struct bench *b, double rest_s, const struct memsnap *
 	       b->gc_s);
 	printf("   (%.0f keys/s from the first destroy to the last free)\n",
 	       (double)b->destroyed / (b->destroy_s + b->gc_s));
-	printf("   the last %lu keys: destroyed and freed in %.2f s", rest, rest_s);
+	printf("   the last %lu keys: destroyed and freed in %.2f s\n", rest, rest_s);
 	printf("   after cleanup (settled): SUnreclaim %+.1f KiB, Slab %+.1f KiB against the start\n",
 	       (double)(m2->meminfo[MI_SUNRECL] - m0->meminfo[MI_SUNRECL]),
 	       (double)(m2->meminfo[MI_SLAB] - m0->meminfo[MI_SLAB]));
@@ -1176,6 +1230,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < b.rounds; r++)
 		lookup_round(&b, P_SMALL, b.small, NPHASES, 0, r);
 	b.dump_s_small = dump_all(&b, small_n);
+	cli_list(b.list_small);
 
 	progress("creating keys %lu-%lu", b.small, b.keys);
 	t0 = now_ns();
@@ -1196,11 +1251,13 @@ int main(int argc, char **argv)
 
 	progress("lookups at %lu keys", b.keys);
 	for (r = 0; r < b.rounds; r++) {
-		lookup_round(&b, P_ALL, b.keys, P_HOT, b.small, r);
+		lookup_round(&b, P_FULL, b.keys, P_HOT, b.small, r);
 		progress("round %u done", r + 1);
 	}
 	progress("dumps at %lu keys", b.keys);
 	b.dump_s_all = dump_all(&b, all_n);
+	progress("kvaultctl key list at %lu keys", b.keys);
+	cli_list(b.list_all);
 
 	if (b.cleanup) {
 		progress("destroying %lu keys", b.keys - b.small);
@@ -1224,7 +1281,7 @@ int main(int argc, char **argv)
 		struct figs f = figures(&b, (enum method)m, 0);
 
 		lat[P_SMALL][m] = f.small;
-		lat[P_ALL][m] = f.all;
+		lat[P_FULL][m] = f.all;
 		lat[P_HOT][m] = f.hot;
 		lat[P_AFTER][m] = f.after;
 	}
@@ -1236,7 +1293,7 @@ int main(int argc, char **argv)
 		print_cleanup(&b, rest_s, &m0, &m2);
 		quota_restore();
 	} else {
-		printf("\n5. Cleanup: skipped (--no-cleanup); %lu keys stay until rmmod", b.keys);
+		printf("\n5. Cleanup: skipped (--no-cleanup); %lu keys stay until rmmod\n", b.keys);
 	}
 	if (b.json)
 		write_json(&b, lat);
