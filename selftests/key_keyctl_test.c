@@ -16,7 +16,6 @@
 #include "test_util.h"
 #include "key_util.h"
 
-#define IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
 
 FIXTURE(kc) {
 	key_serial_t ring;
@@ -143,16 +142,6 @@ TEST_F(kc, bad_payloads)
 	EXPECT_LT(0, kt_add("kc-bad", "new aes-128", self->ring));
 }
 
-static int set_import(int on)
-{
-	FILE *f = fopen(IMPORT_PARAM, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", on);
-	return fclose(f);
-}
-
 TEST_F(kc, plaintext_import)
 {
 	static const char hex[] = "000102030405060708090a0b0c0d0e0f";
@@ -162,16 +151,16 @@ TEST_F(kc, plaintext_import)
 	key_serial_t id;
 
 	snprintf(p, sizeof(p), "import aes-128 %s", hex);
-	ASSERT_EQ(0, set_import(0));
+	ASSERT_EQ(0, kt_set_import(0));
 	EXPECT_EQ(-EPERM, kt_add("kc-imp", p, self->ring));
-	ASSERT_EQ(0, set_import(1));
+	ASSERT_EQ(0, kt_set_import(1));
 	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128 0001", self->ring));
 	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128 zz0102030405060708090a0b0c0d0e0f",
 				  self->ring));
 	EXPECT_EQ(-EINVAL, kt_add("kc-imp", "import aes-128", self->ring));
 	id = kt_add("kc-imp", p, self->ring);
 	EXPECT_LT(0, id);
-	set_import(0);
+	kt_set_import(0);
 	ASSERT_EQ(0, genl_raw_open(&g));
 	ASSERT_EQ(0, kn_get(&g, id, NULL, reply, &rlen));
 	EXPECT_EQ(KVAULT_KEY_IMPORTED, nla_u32(reply, rlen, KVAULT_A_KEY_ATTRS, 0));
@@ -276,29 +265,6 @@ static long root_qnkeys(void)
 	return found;
 }
 
-static int write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%ld\n", v);
-	return fclose(f);
-}
-
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static uint32_t nr_keys(int fd)
 {
 	struct kvault_status st;
@@ -312,7 +278,7 @@ static uint32_t nr_keys(int fd)
 TEST(quota)
 {
 	key_serial_t ring = kt_new_ring("kc-quota"), id;
-	long saved = read_long(ROOT_MAXKEYS), used;
+	long saved = read_long_file(ROOT_MAXKEYS), used;
 	int i, fd = kvault_dev_open();
 	char name[32];
 	uint32_t before;
@@ -323,7 +289,7 @@ TEST(quota)
 	before = nr_keys(fd);
 	used = root_qnkeys();
 	ASSERT_LE(0, used);
-	ASSERT_EQ(0, write_long(ROOT_MAXKEYS, used + 10));
+	ASSERT_EQ(0, write_long_file(ROOT_MAXKEYS, used + 10));
 	for (i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "kc-q-%d", i);
 		id = kt_add(name, "new secret-128", ring);
@@ -334,7 +300,7 @@ TEST(quota)
 	EXPECT_LE(5, i);
 	EXPECT_GE(10, i);
 	EXPECT_EQ(-EDQUOT, kv_create(fd, "kc-q-ioctl", KVAULT_ALG_AES_128, 0, 0, 0, NULL));
-	ASSERT_EQ(0, write_long(ROOT_MAXKEYS, saved));
+	ASSERT_EQ(0, write_long_file(ROOT_MAXKEYS, saved));
 	/* the keys go with their keyring */
 	EXPECT_EQ(0, kt_keyctl(KEYCTL_CLEAR, (unsigned long)ring, 0, 0, 0));
 	for (i = 0; i < 100 && nr_keys(fd) != before; i++)

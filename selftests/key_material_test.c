@@ -24,7 +24,6 @@
 #include "test_util.h"
 #include "key_util.h"
 
-#define IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
 #define WINDOW 8
 #define NKEYS 4
 
@@ -44,16 +43,6 @@ struct material {
 	unsigned int hits;
 	char where[256];
 };
-
-static int set_import(int on)
-{
-	FILE *f = fopen(IMPORT_PARAM, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", on);
-	return fclose(f);
-}
 
 /* Does @buf hold any WINDOW bytes of @m's material, raw or in hex? */
 static void scan(struct material *m, const void *buf, size_t len,
@@ -142,7 +131,7 @@ TEST(imported_material_appears_in_no_reply)
 	ASSERT_LE(0, ev);
 	ASSERT_EQ(0, genl_raw_open(&g));
 
-	ASSERT_EQ(0, set_import(1));
+	ASSERT_EQ(0, kt_set_import(1));
 	for (k = 0; k < NKEYS; k++) {
 		ASSERT_EQ((ssize_t)keys[k].len, getrandom(m.raw[k], keys[k].len, 0));
 		hex_encode(m.raw[k], keys[k].len, hex);
@@ -150,7 +139,7 @@ TEST(imported_material_appears_in_no_reply)
 		m.id[k] = kt_add(keys[k].name, payload, ring);
 		EXPECT_LT(0, m.id[k]) TH_LOG("import %s: %d", keys[k].alg, m.id[k]);
 	}
-	set_import(0);
+	kt_set_import(0);
 
 	for (k = 0; k < NKEYS; k++) {
 		char desc[512];

@@ -21,23 +21,12 @@
 #include "test_util.h"
 #include "key_util.h"
 
-#define IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
 #define NOBODY 65534
 #define SIG256 (4 + 32)
 #define ENC_MAX (KVAULT_PKEY_MAX_DATA + KVAULT_CIPHERTEXT_OVERHEAD)
 
 static const char msg[] = "kvault: use a key you cannot read";
 #define MSGLEN ((long)sizeof(msg))
-
-static int set_import(int on)
-{
-	FILE *f = fopen(IMPORT_PARAM, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", on);
-	return fclose(f);
-}
 
 /* Import @key (hex) as @alg into the process keyring, import on only here. */
 static key_serial_t import_key(const char *name, const char *alg,
@@ -49,10 +38,10 @@ static key_serial_t import_key(const char *name, const char *alg,
 	hex_encode(key, len, hex);
 	snprintf(payload, sizeof(payload), "import %s %s%s%s", alg, hex,
 		 opts ? " " : "", opts ? opts : "");
-	if (set_import(1))
+	if (kt_set_import(1))
 		return -EIO;
 	id = kt_add(name, payload, KEY_SPEC_PROCESS_KEYRING);
-	set_import(0);
+	kt_set_import(0);
 	return id;
 }
 

@@ -102,6 +102,39 @@ static inline int kv_op(int fd, unsigned long cmd, key_serial_t id,
 	return ioctl_errno(fd, cmd, o);
 }
 
+/* A number from a sysfs or procfs file; -1 if it cannot be read. */
+static inline long read_long_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Write a number to a sysfs or procfs file; 0 or -1. */
+static inline int write_long_file(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", v);
+	return fclose(f);
+}
+
+#define KT_IMPORT_PARAM "/sys/module/kvault/parameters/allow_plaintext_import"
+
+/* Turn the module parameter allow_plaintext_import on or off; 0 or -1. */
+static inline int kt_set_import(int on)
+{
+	return write_long_file(KT_IMPORT_PARAM, on);
+}
+
 /* Does /proc/keys list a key with this serial? */
 static inline int kt_in_proc_keys(key_serial_t id)
 {
