@@ -976,10 +976,9 @@ static void print_memory(struct bench *b, const struct memsnap *m0,
 	printf("   %lu bytes in kmalloc-%lu; that is what is subtracted (one version per key here).\n",
 	       mat, mat);
 	printf("   Included: all other slab memory the keys cost: struct key (key_jar), its\n");
-	printf("   description, struct kvault_key, the version record, the ID xarray's nodes\n");
-	printf("   (radix_tree_node: a cache accounted as reclaimable, hence SReclaimable, though the\n");
-	printf("   vault's nodes are never reclaimed), the keyring's assoc_array nodes, the name\n");
-	printf("   rhashtable's bucket table (kvmalloc: a large kmalloc is pages that SUnreclaim\n");
+	printf("   description, struct kvault_key, the version record, the ID-ordered maple tree's\n");
+	printf("   nodes (maple_node), the keyring's assoc_array nodes, the ID and name\n");
+	printf("   rhashtables' bucket tables (kvmalloc: a large kmalloc is pages that SUnreclaim\n");
 	printf("   counts; if it falls back to vmalloc, it is in VmallocUsed instead), and slab\n");
 	printf("   fragmentation. Not included: VmallocUsed, per-CPU memory, page tables; noise from\n");
 	printf("   dentries and inodes (SReclaimable) is reduced by dropping caches before both readings.\n");
