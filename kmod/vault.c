@@ -544,7 +544,13 @@ void kvault_key_release(struct kvault_key *kk, bool from_task)
 	if (kk->id) {
 		rhashtable_remove_fast(&kvault_by_id, &kk->id_node,
 				       kvault_id_params);
-		mtree_erase(&kvault_id_order, kk->id);
+		/*
+		 * mtree_erase() may need a new node and, without one, leaves
+		 * the entry in place (fault injection met it: a dump then
+		 * found the freed key). A removal must not fail.
+		 */
+		WARN_ON_ONCE(mtree_store(&kvault_id_order, kk->id, NULL,
+					 GFP_KERNEL | __GFP_NOFAIL));
 		atomic_dec(&kvault_nr_keys);
 	}
 	rhashtable_remove_fast(&kvault_by_name, &kk->name_node,
