@@ -3,10 +3,12 @@
 # initramfs-init); the root is a tmpfs overlay on the host's read-only /.
 # Mounts the basics and the "results" 9p share at /results (= the host's
 # --out DIR; exported as KVAULT_RESULTS), bind-mounts the guest kernel's
-# module tree onto /lib/modules/$(uname -r), runs /results/.guest/cmd.sh
-# (written by run-guest.sh: env exports, cd, exec of the command) with output
-# to /results/guest.log and the console, then writes dmesg.txt and exit-code
-# and powers off.  No `set -e`: this must always reach the power-off.
+# module tree onto /lib/modules/$(uname -r), with --disk loads virtio_blk
+# and ext4 and waits for the disk (exported as KVAULT_DISK), runs
+# /results/.guest/cmd.sh (written by run-guest.sh: env exports, cd, exec of
+# the command) with output to /results/guest.log and the console, then
+# writes dmesg.txt and exit-code and powers off.  No `set -e`: this must
+# always reach the power-off.
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=linux
@@ -34,8 +36,9 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 hostname kvault-vm 2>/dev/null
 ip link set lo up 2>/dev/null
 
-# KVAULT_MODDIR (host path of the kernel's module tree) and KVAULT_KVER.
-KVAULT_MODDIR='' KVAULT_KVER=''
+# KVAULT_MODDIR (host path of the kernel's module tree), KVAULT_KVER and
+# KVAULT_DISK (the --disk device node, empty without one).
+KVAULT_MODDIR='' KVAULT_KVER='' KVAULT_DISK=''
 # shellcheck source=/dev/null
 [ -f "$R/.guest/config" ] && . "$R/.guest/config"
 KREL=$(uname -r)
@@ -45,6 +48,15 @@ if [ -n "$KVAULT_MODDIR" ] && [ "$KVAULT_MODDIR" != "/lib/modules/$KREL" ]; then
 	mount --bind "$KVAULT_MODDIR" "/lib/modules/$KREL"
 fi
 export KVAULT_RESULTS="$R"
+if [ -n "$KVAULT_DISK" ]; then
+	# Modules in Debian's kernels (built in, for a --kernel-image kernel).
+	modprobe virtio_blk 2>/dev/null
+	modprobe ext4 2>/dev/null
+	i=0
+	while [ ! -b "$KVAULT_DISK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -b "$KVAULT_DISK" ] || echo "guest-run: WARNING: no disk at $KVAULT_DISK" >&2
+	export KVAULT_DISK
+fi
 
 echo "guest-run: $KREL up after $(cat "$R/.guest/started")s of guest uptime; running command" >/dev/console
 {

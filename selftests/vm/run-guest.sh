@@ -3,9 +3,10 @@
 # command in it.
 #
 # Usage: selftests/vm/run-guest.sh --kernel KVER|6.1|6.12 [--kernel-image FILE]
-#          --out DIR [--tpm|--no-tpm] [--tpm-state DIR] [--timeout SEC (600)]
-#          [--machine TYPE (pc)] [--append 'kernel cmdline'] [--env NAME=VALUE]...
-#          [--quiet] -- COMMAND [ARGS...]
+#          --out DIR [--tpm|--no-tpm] [--tpm-state DIR] [--tpm-log-level N (1)]
+#          [--disk IMG] [--timeout SEC (600)] [--machine TYPE (pc)]
+#          [--append 'kernel cmdline'] [--env NAME=VALUE]... [--quiet]
+#          -- COMMAND [ARGS...]
 #
 # --kernel-image FILE boots FILE (a bzImage with everything the guest needs
 # built in, such as the debug kernel of scripts/build-debug-kernel.sh)
@@ -25,6 +26,12 @@
 # --quiet.  --tpm (default) attaches a fresh swtpm TPM 2.0 with sha1, sha256,
 # sha384 and sha512 PCR banks; --tpm-state DIR keeps the TPM state in DIR
 # (initialised on first use, reused after) so that a test can "reboot".
+# swtpm logs to DIR/swtpm.log at --tpm-log-level (default 1; 20 dumps every
+# command and response in hex), and its pid is in DIR/swtpm.pid while it
+# runs (so a host-side test can kill it mid-operation).  --disk IMG attaches
+# the raw image IMG (read-write) as a virtio disk: the guest loads
+# virtio_blk and ext4 from its module tree, waits for the device and exports
+# its node as KVAULT_DISK (e.g. /dev/vda); COMMAND mounts it where it wants.
 # Files the command writes outside /results are lost; host /tmp, /run and
 # /dev/shm are not visible in the guest (it mounts its own tmpfs there).
 # Environment: KVAULT_CACHE (default <repo>/.cache), KVAULT_QEMU_ACCEL
@@ -38,8 +45,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${KVAULT_CACHE:-$REPO/.cache}
 
-usage() { sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-KVER='' KIMAGE='' MACHINE=pc OUT='' TPM=1 TPMSTATE='' TIMEOUT=600 APPEND='' QUIET='' ENVS=()
+usage() { sed -n '5,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+KVER='' KIMAGE='' MACHINE=pc OUT='' TPM=1 TPMSTATE='' TPMLOG=1 DISK='' TIMEOUT=600 APPEND='' QUIET='' ENVS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KVER=${2:?}; shift ;;
@@ -48,6 +55,8 @@ while [ $# -gt 0 ]; do
 	--tpm) TPM=1 ;;
 	--no-tpm) TPM= ;;
 	--tpm-state) TPMSTATE=${2:?}; shift ;;
+	--tpm-log-level) TPMLOG=${2:?}; shift ;;
+	--disk) DISK=${2:?}; shift ;;
 	--timeout) TIMEOUT=${2:?}; shift ;;
 	--machine) MACHINE=${2:?}; shift ;;
 	--append) APPEND=${2?}; shift ;;
@@ -63,6 +72,11 @@ while [ $# -gt 0 ]; do
 done
 { [ -n "$KVER" ] && [ -n "$OUT" ] && [ $# -gt 0 ]; } || usage
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || usage
+[[ $TPMLOG =~ ^[0-9]+$ ]] || usage
+if [ -n "$DISK" ]; then
+	[ -f "$DISK" ] && [ -w "$DISK" ] || { echo "run-guest: --disk $DISK is not a writable file" >&2; exit 2; }
+	DISK=$(cd "$(dirname "$DISK")" && pwd)/$(basename "$DISK")
+fi
 [ -n "$KIMAGE" ] || case $KVER in 6.1|6.12) KVER=$("$REPO/scripts/kernel-versions.sh" "$KVER") ;; esac
 INITRD=$CACHE/initramfs/$KVER.cpio.gz
 if [ -n "$KIMAGE" ]; then
@@ -81,7 +95,7 @@ fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 rm -rf "$OUT/.guest"
-rm -f "$OUT"/{console.log,console-failed-boot*.log,guest.log,exit-code,dmesg.txt,boot-seconds,qemu.log,swtpm.log}
+rm -f "$OUT"/{console.log,console-failed-boot*.log,guest.log,exit-code,dmesg.txt,boot-seconds,qemu.log,swtpm.log,swtpm.pid}
 mkdir "$OUT/.guest"
 
 QPID='' SPID='' TPID='' TMP=''
@@ -113,7 +127,8 @@ q() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
 	for a in "$@"; do printf ' %s' "$(q "$a")"; done
 	printf '\n'
 } >"$OUT/.guest/cmd.sh"
-printf 'KVAULT_KVER=%s\nKVAULT_MODDIR=%s\n' "$(q "$KVER")" "$(q "$MODDIR")" >"$OUT/.guest/config"
+printf 'KVAULT_KVER=%s\nKVAULT_MODDIR=%s\nKVAULT_DISK=%s\n' "$(q "$KVER")" "$(q "$MODDIR")" \
+	"$(q "${DISK:+/dev/vda}")" >"$OUT/.guest/config"
 
 if [ -n "$TPM" ]; then
 	STATE=${TPMSTATE:-$TMP/tpmstate}
@@ -127,18 +142,22 @@ fi
 
 # One boot attempt: fresh swtpm, QEMU, wait (sets BOOT, TIMEDOUT, QRC).
 boot() {
-	local TPMARGS=() NOW
+	local TPMARGS=() DISKARGS=() NOW
 	if [ -n "$TPM" ]; then
 		rm -f "$TMP/swtpm.sock"
 		swtpm socket --tpm2 --tpmstate dir="$STATE" --ctrl type=unixio,path="$TMP/swtpm.sock" \
-			--terminate --log file="$OUT/swtpm.log",level=1 &
+			--terminate --log file="$OUT/swtpm.log",level="$TPMLOG" &
 		SPID=$!
+		echo "$SPID" >"$OUT/swtpm.pid"
 		for _ in $(seq 50); do [ -S "$TMP/swtpm.sock" ] && break; sleep 0.1; done
 		[ -S "$TMP/swtpm.sock" ] || { echo "run-guest: swtpm did not start" >&2; exit 1; }
 		# shellcheck disable=SC2054 # commas are QEMU option syntax
 		TPMARGS=(-chardev "socket,id=chrtpm,path=$TMP/swtpm.sock"
 			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
 	fi
+	# shellcheck disable=SC2054 # commas are QEMU option syntax
+	[ -z "$DISK" ] || DISKARGS=(-drive "file=$DISK,format=raw,if=none,id=kvdisk,cache=writeback"
+		-device virtio-blk-pci,drive=kvdisk)
 	: >"$OUT/console.log"
 	T0=$(date +%s.%N)
 	qemu-system-x86_64 -machine "$MACHINE" -accel "${KVAULT_QEMU_ACCEL:-tcg,thread=multi}" \
@@ -148,7 +167,7 @@ boot() {
 		-kernel "$VMLINUZ" -initrd "$INITRD" -append "$CMDLINE" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$OUT,mount_tag=results,security_model=none" \
-		"${TPMARGS[@]+"${TPMARGS[@]}"}" </dev/null >"$OUT/qemu.log" 2>&1 &
+		"${TPMARGS[@]+"${TPMARGS[@]}"}" "${DISKARGS[@]+"${DISKARGS[@]}"}" </dev/null >"$OUT/qemu.log" 2>&1 &
 	QPID=$!
 	[ -n "$QUIET" ] || { tail -n +1 -f --pid="$QPID" "$OUT/console.log" & TPID=$!; }
 
@@ -176,6 +195,7 @@ boot() {
 		kill "$SPID" 2>/dev/null || true
 		wait "$SPID" 2>/dev/null || true
 		SPID=''
+		rm -f "$OUT/swtpm.pid"
 	fi
 }
 
