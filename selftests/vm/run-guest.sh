@@ -74,7 +74,10 @@ done
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || usage
 [[ $TPMLOG =~ ^[0-9]+$ ]] || usage
 if [ -n "$DISK" ]; then
-	[ -f "$DISK" ] && [ -w "$DISK" ] || { echo "run-guest: --disk $DISK is not a writable file" >&2; exit 2; }
+	if [ ! -f "$DISK" ] || [ ! -w "$DISK" ]; then
+		echo "run-guest: --disk $DISK is not a writable file" >&2
+		exit 2
+	fi
 	DISK=$(cd "$(dirname "$DISK")" && pwd)/$(basename "$DISK")
 fi
 [ -n "$KIMAGE" ] || case $KVER in 6.1|6.12) KVER=$("$REPO/scripts/kernel-versions.sh" "$KVER") ;; esac
@@ -146,7 +149,7 @@ boot() {
 	if [ -n "$TPM" ]; then
 		rm -f "$TMP/swtpm.sock"
 		swtpm socket --tpm2 --tpmstate dir="$STATE" --ctrl type=unixio,path="$TMP/swtpm.sock" \
-			--terminate --log file="$OUT/swtpm.log",level="$TPMLOG" &
+			--terminate --log "file=$OUT/swtpm.log,level=$TPMLOG" &
 		SPID=$!
 		echo "$SPID" >"$OUT/swtpm.pid"
 		for _ in $(seq 50); do [ -S "$TMP/swtpm.sock" ] && break; sleep 0.1; done
