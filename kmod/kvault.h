@@ -6,7 +6,9 @@
  * netlink_keys.c its key commands and events), tpm.c every conversation
  * with the TPM, vault.c the key registry, lifecycle and material,
  * keytype.c the "kvault" keyring key type, keyuse.c the use of keys
- * through keyctl's public-key operations.
+ * through keyctl's public-key operations; sealing is seal.c (keys),
+ * blob.c (the blob format), ioctl_seal.c (its ioctls), tpm_seal.c and
+ * tpm_session.c (the TPM commands and their salted sessions).
  */
 #ifndef _KVAULT_H
 #define _KVAULT_H
@@ -56,6 +58,67 @@ int kvault_tpm_pcr_read(u16 bank, u32 pcr_mask, struct kvault_pcr_values *out,
 /* Fill @buf with kernel RNG output XORed with TPM RNG output if present. */
 void kvault_tpm_mix_random(u8 *buf, size_t len);
 
+/*
+ * Sealing (tpm_seal.c, with the session crypto in tpm_session.c).
+ *
+ * A PCR policy: the PCRs in @mask of @bank must hold @values, @digest_size
+ * bytes each, in ascending PCR order.
+ */
+struct kvault_pcr_policy {
+	u16 bank;
+	u16 digest_size;
+	u32 mask;
+	u8 values[KVAULT_PCR_COUNT * KVAULT_MAX_DIGEST_SIZE];
+};
+
+/* Largest TPM2B_PUBLIC / TPM2B_PRIVATE of a sealed object kvault keeps. */
+#define KVAULT_TPM_PUB_MAX	256
+#define KVAULT_TPM_PRIV_MAX	512
+
+/* Handles a blob may name as the sealed object's parent. */
+#define KVAULT_SRK_PERSISTENT	0x81000001	/* matching the template */
+#define KVAULT_SRK_TEMPLATE	0x40000001	/* TPM_RH_OWNER: created */
+
+/*
+ * A sealed object as the TPM gave it: @pub and @priv are the marshalled
+ * TPM2B_PUBLIC and TPM2B_PRIVATE, size prefixes included. @parent is
+ * KVAULT_SRK_PERSISTENT or KVAULT_SRK_TEMPLATE.
+ */
+struct kvault_tpm_object {
+	u32 parent;
+	u16 pub_len;
+	u16 priv_len;
+	u8 pub[KVAULT_TPM_PUB_MAX];
+	u8 priv[KVAULT_TPM_PRIV_MAX];
+};
+
+/* Why the TPM refused an unseal, or what a check found. */
+struct kvault_tpm_refusal {
+	u32 tpm_rc;		/* the TPM's response code, 0 if none */
+	u32 pcr_mismatch;	/* PCRs that differ from the policy */
+	u32 lockout_seconds;	/* DA lockout time left */
+	u32 status;		/* KVAULT_SEAL_ST_* */
+};
+
+void kvault_tpm_policy_digest(const struct kvault_pcr_policy *pol, bool pin,
+			      u8 digest[32]);
+int kvault_tpm_policy_current(struct kvault_pcr_policy *pol,
+			      struct netlink_ext_ack *extack);
+int kvault_tpm_seal(const struct kvault_pcr_policy *pol, const u8 *pin,
+		    u32 pin_len, const u8 *data, u32 len,
+		    struct kvault_tpm_object *obj,
+		    struct netlink_ext_ack *extack);
+int kvault_tpm_unseal(const struct kvault_pcr_policy *pol, const u8 *pin,
+		      u32 pin_len, const struct kvault_tpm_object *obj,
+		      u8 *data, u32 *len, struct kvault_tpm_refusal *why,
+		      struct netlink_ext_ack *extack);
+int kvault_tpm_check(const struct kvault_pcr_policy *pol, bool pin,
+		     const struct kvault_tpm_object *obj,
+		     struct kvault_tpm_refusal *why,
+		     struct netlink_ext_ack *extack);
+int kvault_tpm_extend(u32 pcr, struct netlink_ext_ack *extack);
+void kvault_tpm_exit(void);
+
 /* One version of a key's material. */
 struct kvault_version {
 	struct list_head node;		/* in kvault_key.versions, newest first */
@@ -89,17 +152,50 @@ struct kvault_key {
 	struct delayed_work destroy_work;
 	atomic64_t use_count;
 	u64 last_use;
+	u8 *blob;			/* sealed form of @version, or NULL */
+	u32 blob_len;
 	char name[KVAULT_KEY_NAME_MAX];	/* zero-padded: the name index key */
+};
+
+/* What a keyctl payload asks for: "new", "import", "load" or "update". */
+enum kvault_payload_kind {
+	KVAULT_PAYLOAD_NEW,
+	KVAULT_PAYLOAD_IMPORT,
+	KVAULT_PAYLOAD_LOAD,
+	KVAULT_PAYLOAD_UPDATE,
 };
 
 /* A parsed keyctl payload. */
 struct kvault_key_params {
+	enum kvault_payload_kind kind;
 	u32 alg;
 	u32 len;
 	u32 usage;
 	u32 attrs;
-	bool import;
+	u32 version;			/* of the material; 0: 1 */
+	bool import;			/* @material holds the material */
 	u8 material[KVAULT_SECRET_MAX_LEN];
+	/* sealing: "pcrs=", "pcrvalues=", "pin=", "load HEX" */
+	bool seal;			/* seal the new key to @pol */
+	u32 seal_flags;			/* KVAULT_SEAL_PIN, _PCR_VALUES */
+	struct kvault_pcr_policy pol;	/* bank, mask (and values) asked */
+	u32 pcr_values_len;		/* bytes of "pcrvalues=" */
+	u32 pin_len;
+	u8 pin[KVAULT_PIN_MAX];
+	u32 blob_len;
+	u8 blob[KVAULT_BLOB_MAX];
+};
+
+/* The contents of a sealed blob (blob.c). */
+struct kvault_blob_meta {
+	u32 alg;
+	u32 len;
+	u32 usage;
+	u32 attrs;
+	u32 version;
+	u32 flags;			/* KVAULT_SEAL_PIN */
+	struct kvault_pcr_policy pol;
+	struct kvault_tpm_object obj;
 };
 
 /* A consistent copy of a key's metadata (never material). */
@@ -166,6 +262,30 @@ u32 kvault_nr_keys_get(void);
 int kvault_vault_init(void);
 void kvault_vault_exit(void);
 
+/* vault.c: the newest version's material, for sealing */
+int kvault_key_with_material(struct kvault_key *kk,
+			     int (*fn)(struct kvault_key *kk, const u8 *material,
+				       void *ctx),
+			     void *ctx);
+
+/* blob.c */
+int kvault_blob_build(const struct kvault_blob_meta *m, const u8 *material,
+		      u8 **blob, u32 *blob_len);
+int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m);
+int kvault_blob_verify(const u8 *blob, u32 len, const u8 *material, u32 mlen);
+int kvault_blob_pcr_bank(const char *name, u16 *bank, u16 *size);
+int kvault_blob_bank_size(u16 bank);
+
+/* seal.c: sealing keys, between the vault, the blob and the TPM */
+int kvault_parse_seal_option(char *opt, struct kvault_key_params *p);
+int kvault_seal_params_check(struct kvault_key_params *p);
+int kvault_seal_unseal(struct kvault_key_params *p,
+		       struct kvault_tpm_refusal *why);
+int kvault_seal_key(struct kvault_key *kk, const struct kvault_key_params *p);
+long kvault_seal_read(struct kvault_key *kk, char *buffer, size_t buflen);
+void kvault_seal_lock(void);
+bool kvault_seal_locked(void);
+
 /* keytype.c */
 int kvault_keytype_register(void);
 void kvault_keytype_unregister(void);
@@ -201,6 +321,9 @@ int kvault_copy_out(void __user *dst, void *src, size_t ksize, u32 usize);
 
 /* ioctl_keys.c */
 long kvault_ioctl_keys(unsigned int nr, void __user *uarg);
+
+/* ioctl_seal.c */
+long kvault_ioctl_seal(unsigned int nr, void __user *uarg);
 
 int kvault_chardev_init(void);
 void kvault_chardev_exit(void);

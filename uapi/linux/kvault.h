@@ -321,7 +321,7 @@ struct kvault_pcr_read {
  */
 #define KVAULT_KEY_TYPE			"kvault"
 #define KVAULT_KEY_NAME_MAX		128
-#define KVAULT_KEY_PAYLOAD_MAX		1024
+#define KVAULT_KEY_PAYLOAD_MAX		(2 * KVAULT_BLOB_MAX + 512)
 #define KVAULT_KEY_MAX_VERSIONS		64
 #define KVAULT_SECRET_MIN_LEN		16
 #define KVAULT_SECRET_MAX_LEN		128
@@ -359,6 +359,7 @@ struct kvault_pcr_read {
 #define KVAULT_KEY_IMPORTED		(1U << 1)	/* origin: plaintext import */
 #define KVAULT_KEY_REVOKED		(1U << 2)	/* revoked with keyctl */
 #define KVAULT_KEY_EXPIRED		(1U << 3)	/* its timeout passed */
+#define KVAULT_KEY_SEALED		(1U << 4)	/* holds a sealed blob */
 
 /* Key states */
 #define KVAULT_KEY_STATE_ENABLED	1
@@ -447,6 +448,202 @@ struct kvault_key_op {
 #define KVAULT_IOC_KEY_INFO		_IOWR(KVAULT_IOC_MAGIC, 0x18, struct kvault_key_op)
 /* Clear one-way attributes (@arg: KVAULT_KEY_EXPORTABLE). */
 #define KVAULT_IOC_KEY_TIGHTEN		_IOWR(KVAULT_IOC_MAGIC, 0x19, struct kvault_key_op)
+
+/*
+ * Sealing
+ * -------
+ * A sealed key survives reboots as a blob that only this TPM can open, and
+ * only while a chosen set of PCRs holds the values its policy names. kvault
+ * does every TPM command itself, in the kernel:
+ *
+ *  - Storage parent: the TCG provisioning guidance's ECC P-256 SRK. A
+ *    persistent key at 0x81000001 is used if its public area matches that
+ *    template; otherwise kvault creates the primary in the owner hierarchy
+ *    and caches its transient handle (recreated if someone flushes it).
+ *  - Seal: TPM2_Create of a keyedhash sealed-data object whose authPolicy
+ *    is PolicyPCR(bank, PCRs, expected values) [+ PolicyAuthValue with a
+ *    PIN]. Objects without a PIN are noDA.
+ *  - Unseal: TPM2_Load, a policy session (PolicyPCR [+ PolicyAuthValue]),
+ *    TPM2_Unseal, and TPM2_FlushContext of every handle on every path.
+ *  - Both run in a session salted to the SRK (ECDH P-256) with AES-128-CFB
+ *    parameter encryption: the material (and the PIN) never cross the TPM
+ *    interface in clear, in TPM2_Create's sensitive data nor in
+ *    TPM2_Unseal's response. The PIN never crosses it at all: it only keys
+ *    the session HMAC.
+ *
+ * A blob holds one version of a key: the current one when it was sealed.
+ * A loaded key starts at that version, as its only (and minimum) version.
+ * Rotating a sealed key keeps it sealed to the old version only: reseal it
+ * to keep the new one.
+ *
+ * PINs: 1 to KVAULT_PIN_MAX bytes of printable ASCII other than space; the
+ * PIN is the sealed object's authValue as is (so "tpm2_unseal -p PIN"
+ * works). A wrong PIN counts toward the TPM's dictionary-attack lockout.
+ *
+ * Blob format (all integers big-endian), at most KVAULT_BLOB_MAX bytes:
+ *
+ *   magic "KVB1" (4) | format version u16 (KVAULT_BLOB_VERSION) |
+ *   header length u16 (bytes up to the TPMKey) |
+ *   alg u32 | material length u32 | usage u32 | attrs u32 (EXPORTABLE,
+ *   IMPORTED) | key version u32 |
+ *   policy flags u32 (KVAULT_SEAL_PIN) | bank u16 | digest size u16 |
+ *   PCR mask u32 | expected values (digest size x PCRs in the mask, in
+ *   ascending PCR order) |
+ *   TPMKey length u16 | TPMKey (DER, OID 2.23.133.10.1.5, parent
+ *   0x40000001 (the SRK template) or 0x81000001, emptyAuth TRUE without a
+ *   PIN; the sealed secret is exactly the key material) |
+ *   tag (32): HMAC-SHA256 over every byte before it, keyed with
+ *   HMAC-SHA256(material, "kvault blob tag v1")
+ *
+ * The TPM checks the policy; kvault checks before any TPM command that the
+ * policy the header names hashes to the object's authPolicy, and after
+ * unsealing that the tag matches, so editing the header (a usage, the
+ * exportable bit, the algorithm) makes loading fail with EBADMSG, and the
+ * unsealed material is wiped. Malformed blobs (bad magic, version, lengths,
+ * DER) give EINVAL; a blob this TPM cannot load, or that fails a check,
+ * EBADMSG.
+ *
+ * keyctl: "new" and "import" take [pcrs=BANK:LIST] [pcrvalues=HEX]
+ * [pin=PIN]; BANK is sha1, sha256, sha384 or sha512 and LIST is PCR
+ * numbers and ranges ("0,2,7" or "0-7,11"); pcrvalues gives the expected
+ * values (digest size x PCRs, ascending) instead of the current ones. Such
+ * a key is sealed when it is created. Then:
+ *
+ *   keyctl add kvault NAME "load HEXBLOB [pin=PIN]" RING
+ *     unseals a blob into a new key NAME (the name is not part of the blob)
+ *   keyctl pipe KEY      the blob in lower-case hex, exactly what load takes
+ *                        (a key that is not sealed: EOPNOTSUPP, as before)
+ *   keyctl update KEY "update [pcrs=BANK:LIST] [pcrvalues=HEX] [pin=PIN]"
+ *     (re)seals the key's current version: the PCR set defaults to the one
+ *     it is sealed to, the values to the current ones; the PIN is never
+ *     kept, so give it again to keep one. The key must be enabled
+ *     (ENOKEY otherwise); keyctl needs write permission on the key.
+ *
+ * Creating, loading and updating need what managing keys needs
+ * (CAP_SYS_ADMIN or the device group), whichever interface asks. After
+ * KVAULT_IOC_PCR_EXTEND every seal, load and reseal gives EPERM.
+ *
+ * Refusals (load, and check's report):
+ *   EKEYREJECTED  the PCRs do not hold the policy's values;
+ *                 @pcr_mismatch names the ones that differ
+ *   EACCES        wrong PIN (counted by the TPM's dictionary-attack logic)
+ *   EBUSY         the TPM is in dictionary-attack lockout;
+ *                 @lockout_seconds is how long remains (0: until the
+ *                 lockout authority clears it)
+ *   EBADMSG       the blob is not this TPM's, or fails kvault's checks
+ *   EIO           any other TPM failure (@tpm_rc says which)
+ *   ENODEV        no TPM 2.0
+ */
+#define KVAULT_BLOB_MAX			4096
+#define KVAULT_BLOB_VERSION		1
+#define KVAULT_PIN_MAX			32
+
+/* kvault_key_seal.flags */
+#define KVAULT_SEAL_PIN			(1U << 0)	/* @pin/@pin_len are set */
+#define KVAULT_SEAL_PCR_VALUES		(1U << 1)	/* @pcr_values are set */
+
+/* kvault_key_seal.status (out) */
+#define KVAULT_SEAL_ST_PIN		(1U << 0)	/* the blob needs a PIN */
+#define KVAULT_SEAL_ST_LOCKOUT		(1U << 1)	/* TPM in DA lockout */
+#define KVAULT_SEAL_ST_LOADABLE		(1U << 2)	/* this TPM loads it */
+#define KVAULT_SEAL_ST_WOULD_UNSEAL	(1U << 3)	/* loadable, PCRs match,
+							 * no lockout */
+
+/**
+ * struct kvault_key_seal - KVAULT_IOC_KEY_SEAL, _RESEAL, _LOAD, _CHECK
+ * @size:           in: sizeof(struct kvault_key_seal); out: bytes written
+ * @flags:          in: KVAULT_SEAL_* (SEAL, RESEAL: both; LOAD: only
+ *                  KVAULT_SEAL_PIN; CHECK: none)
+ * @id:             SEAL, RESEAL in: the key's ID, or 0 to name it by
+ *                  @name; LOAD in: 0, out: the new key's ID; CHECK: 0
+ * @pcr_bank:       SEAL, RESEAL in: PCR bank (RESEAL: 0 keeps the key's);
+ *                  LOAD, CHECK out: the blob's
+ * @reserved0:      must be zero
+ * @pcr_mask:       SEAL, RESEAL in: the PCRs (RESEAL: 0 keeps the key's);
+ *                  LOAD, CHECK out: the blob's
+ * @pin_len:        in, with KVAULT_SEAL_PIN: 1..KVAULT_PIN_MAX
+ * @pin:            in, with KVAULT_SEAL_PIN: user address of the PIN
+ * @pcr_values:     in, with KVAULT_SEAL_PCR_VALUES: user address of the
+ *                  expected values, digest size x PCRs, ascending
+ * @pcr_values_len: in: bytes at @pcr_values (must be exact)
+ * @blob_len:       SEAL, RESEAL in: size of the buffer at @blob, out: the
+ *                  blob's length (ENOSPC, with it set, if it does not fit;
+ *                  the key is sealed nevertheless: KEY_INFO's attrs show
+ *                  KVAULT_KEY_SEALED and "keyctl pipe" gives the blob);
+ *                  LOAD, CHECK in: the blob's length
+ * @blob:           user address of the blob buffer
+ * @name:           SEAL, RESEAL: with @id 0, the key's name; LOAD: the new
+ *                  key's name; CHECK: all zero. NUL-terminated, rest zero.
+ * @pcr_mismatch:   out (LOAD, CHECK): PCRs whose value differs from the
+ *                  blob's expected value
+ * @lockout_seconds: out (LOAD, CHECK): time left in DA lockout
+ * @tpm_rc:         out: the TPM's response code when it refused, else 0
+ * @status:         out (CHECK; LOAD as far as it got): KVAULT_SEAL_ST_*
+ * @reserved:       must be zero
+ *
+ * SEAL seals an enabled key (any algorithm, exportable or not: the blob
+ * only opens on this TPM) and keeps the blob with the key; RESEAL replaces
+ * it. LOAD unseals a blob into a new key @name in the vault's keyring, as
+ * KEY_CREATE would create it. CHECK answers "would this blob unseal now?"
+ * without unsealing: it loads the object (then flushes it), compares the
+ * PCRs and reads the lockout state; it is an error only for a malformed
+ * blob or a TPM failure. The out fields are written on failure too.
+ */
+struct kvault_key_seal {
+	__u32 size;
+	__u32 flags;
+	__s32 id;
+	__u16 pcr_bank;
+	__u16 reserved0;
+	__u32 pcr_mask;
+	__u32 pin_len;
+	__aligned_u64 pin;
+	__aligned_u64 pcr_values;
+	__u32 pcr_values_len;
+	__u32 blob_len;
+	__aligned_u64 blob;
+	char name[KVAULT_KEY_NAME_MAX];
+	__u32 pcr_mismatch;
+	__u32 lockout_seconds;
+	__u32 tpm_rc;
+	__u32 status;
+	__aligned_u64 reserved[4];
+};
+
+#define KVAULT_KEY_SEAL_SIZE_VER0	232
+
+#define KVAULT_IOC_KEY_SEAL		_IOWR(KVAULT_IOC_MAGIC, 0x20, struct kvault_key_seal)
+#define KVAULT_IOC_KEY_RESEAL		_IOWR(KVAULT_IOC_MAGIC, 0x21, struct kvault_key_seal)
+#define KVAULT_IOC_KEY_LOAD		_IOWR(KVAULT_IOC_MAGIC, 0x22, struct kvault_key_seal)
+#define KVAULT_IOC_KEY_CHECK		_IOWR(KVAULT_IOC_MAGIC, 0x23, struct kvault_key_seal)
+
+/**
+ * struct kvault_pcr_extend - KVAULT_IOC_PCR_EXTEND argument
+ * @size:      in: sizeof(struct kvault_pcr_extend); out: bytes written
+ * @flags:     in: must be 0
+ * @pcr:       in: the PCR to extend, 0..KVAULT_PCR_COUNT - 1
+ * @reserved0: must be zero
+ * @reserved:  must be zero
+ *
+ * The boot lock: extends @pcr in every allocated bank with the digest of
+ * the string "kvault boot lock" (in that bank's hash), then refuses every
+ * seal, load and reseal (EPERM) until the module is loaded again. After
+ * the boot-time unlock, extending a PCR that sealed keys' policies name
+ * makes a second unseal in the same boot impossible, whoever asks the TPM:
+ * the TPM itself no longer matches the policy. PCRs 16 and 23 can be reset
+ * from locality 0, so lock with another one (e.g. 15) where that matters.
+ */
+struct kvault_pcr_extend {
+	__u32 size;
+	__u32 flags;
+	__u32 pcr;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+
+#define KVAULT_PCR_EXTEND_SIZE_VER0	32
+
+#define KVAULT_IOC_PCR_EXTEND		_IOWR(KVAULT_IOC_MAGIC, 0x03, struct kvault_pcr_extend)
 
 /*
  * Generic netlink family "kvault"
@@ -645,5 +842,6 @@ enum kvault_genl_attr {
 #define KVAULT_EVENT_EXPIRED		9
 #define KVAULT_EVENT_MIN_VERSION	10	/* minimum version raised */
 #define KVAULT_EVENT_TIGHTENED		11	/* one-way attribute cleared */
+#define KVAULT_EVENT_SEALED		12	/* sealed or resealed */
 
 #endif /* _UAPI_LINUX_KVAULT_H */
