@@ -12,6 +12,7 @@
 #include "args.h"
 #include "libkvault.h"
 #include "pcrsel.h"
+#include "store.h"
 
 /* The most words any command has: "key" "set-min-version" NAME N. */
 #define MAX_WORDS	4
@@ -29,24 +30,48 @@ enum opt_id {
 	OPT_AFTER,
 	OPT_NO_EXPORTABLE,
 	OPT_COUNT,
+	OPT_PCRS,
+	OPT_PCR_VALUES,
+	OPT_PCR_VALUES_FILE,
+	OPT_PIN_FILE,
+	OPT_PIN_STDIN,
+	OPT_BLOB,
+	OPT_STORE,
 	NR_OPTS,
 };
+
+#define CMD(c)		(1ULL << (c))
+#define SEALING		(CMD(KVAULTCTL_CMD_KEY_SEAL) | CMD(KVAULTCTL_CMD_KEY_RESEAL))
 
 static const struct {
 	const char *name;
 	bool has_value;
-	enum kvaultctl_cmd only;	/* the command it applies to; NONE: all */
+	uint64_t only;		/* CMD() of the commands it applies to; 0: all */
 } options[NR_OPTS] = {
-	[OPT_JSON]		= { "--json", false, KVAULTCTL_CMD_NONE },
-	[OPT_NETLINK]		= { "--netlink", false, KVAULTCTL_CMD_NONE },
-	[OPT_BANK]		= { "--bank", true, KVAULTCTL_CMD_PCR_READ },
-	[OPT_ALG]		= { "--alg", true, KVAULTCTL_CMD_KEY_CREATE },
-	[OPT_USAGE]		= { "--usage", true, KVAULTCTL_CMD_KEY_CREATE },
-	[OPT_EXPORTABLE]	= { "--exportable", false, KVAULTCTL_CMD_KEY_CREATE },
-	[OPT_KEYRING]		= { "--keyring", true, KVAULTCTL_CMD_KEY_CREATE },
-	[OPT_AFTER]		= { "--after", true, KVAULTCTL_CMD_KEY_DESTROY },
-	[OPT_NO_EXPORTABLE]	= { "--no-exportable", false, KVAULTCTL_CMD_KEY_TIGHTEN },
-	[OPT_COUNT]		= { "--count", true, KVAULTCTL_CMD_MONITOR },
+	[OPT_JSON]		= { "--json", false, 0 },
+	[OPT_NETLINK]		= { "--netlink", false, 0 },
+	[OPT_BANK]		= { "--bank", true, CMD(KVAULTCTL_CMD_PCR_READ) },
+	[OPT_ALG]		= { "--alg", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
+	[OPT_USAGE]		= { "--usage", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
+	[OPT_EXPORTABLE]	= { "--exportable", false, CMD(KVAULTCTL_CMD_KEY_CREATE) },
+	[OPT_KEYRING]		= { "--keyring", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
+	[OPT_AFTER]		= { "--after", true, CMD(KVAULTCTL_CMD_KEY_DESTROY) },
+	[OPT_NO_EXPORTABLE]	= { "--no-exportable", false, CMD(KVAULTCTL_CMD_KEY_TIGHTEN) },
+	[OPT_COUNT]		= { "--count", true, CMD(KVAULTCTL_CMD_MONITOR) },
+	[OPT_PCRS]		= { "--pcrs", true, SEALING },
+	[OPT_PCR_VALUES]	= { "--pcr-values", true, SEALING },
+	[OPT_PCR_VALUES_FILE]	= { "--pcr-values-file", true, SEALING },
+	[OPT_PIN_FILE]		= { "--pin-file", true,
+				    SEALING | CMD(KVAULTCTL_CMD_KEY_LOAD) },
+	[OPT_PIN_STDIN]		= { "--pin-stdin", false,
+				    SEALING | CMD(KVAULTCTL_CMD_KEY_LOAD) },
+	[OPT_BLOB]		= { "--blob", true, CMD(KVAULTCTL_CMD_KEY_LOAD) |
+				    CMD(KVAULTCTL_CMD_KEY_CHECK) },
+	[OPT_STORE]		= { "--store", true, SEALING |
+				    CMD(KVAULTCTL_CMD_KEY_LOAD) |
+				    CMD(KVAULTCTL_CMD_KEY_CHECK) |
+				    CMD(KVAULTCTL_CMD_LOAD_ALL) |
+				    CMD(KVAULTCTL_CMD_KEY_DESTROY) },
 };
 
 static const struct command {
@@ -59,6 +84,7 @@ static const struct command {
 } commands[] = {
 	{ "status", NULL, KVAULTCTL_CMD_STATUS, false, 0, 0, { NULL } },
 	{ "pcr", "read", KVAULTCTL_CMD_PCR_READ, false, 0, 1, { "PCRS" } },
+	{ "pcr", "extend", KVAULTCTL_CMD_PCR_EXTEND, false, 1, 1, { "PCR" } },
 	{ "key", "create", KVAULTCTL_CMD_KEY_CREATE, true, 1, 1, { "key name" } },
 	{ "key", "list", KVAULTCTL_CMD_KEY_LIST, false, 0, 0, { NULL } },
 	{ "key", "show", KVAULTCTL_CMD_KEY_SHOW, true, 1, 1, { "key" } },
@@ -72,6 +98,11 @@ static const struct command {
 	{ "key", "set-min-version", KVAULTCTL_CMD_KEY_SET_MIN_VERSION, true, 2, 2,
 	  { "key", "version" } },
 	{ "key", "tighten", KVAULTCTL_CMD_KEY_TIGHTEN, true, 1, 1, { "key" } },
+	{ "key", "seal", KVAULTCTL_CMD_KEY_SEAL, true, 1, 1, { "key name" } },
+	{ "key", "reseal", KVAULTCTL_CMD_KEY_RESEAL, true, 1, 1, { "key name" } },
+	{ "key", "load", KVAULTCTL_CMD_KEY_LOAD, true, 1, 1, { "key name" } },
+	{ "key", "check", KVAULTCTL_CMD_KEY_CHECK, true, 1, 1, { "key name" } },
+	{ "load-all", NULL, KVAULTCTL_CMD_LOAD_ALL, false, 0, 0, { NULL } },
 	{ "monitor", NULL, KVAULTCTL_CMD_MONITOR, false, 0, 0, { NULL } },
 };
 
@@ -104,16 +135,6 @@ static int usage_error(char *err, size_t errlen, const char *fmt, ...)
 static const char *cut(const char *s)
 {
 	return strnlen(s, SHOWN + 1) > SHOWN ? "..." : "";
-}
-
-/* The command @cmd; every one the options table names is in the table. */
-static const struct command *command_of(enum kvaultctl_cmd cmd)
-{
-	size_t i;
-
-	for (i = 0; i < NR_COMMANDS - 1 && commands[i].cmd != cmd; i++)
-		;
-	return &commands[i];
 }
 
 /* The first command with these words (@sub NULL: any second word). */
@@ -237,7 +258,7 @@ static const struct command *find_command(const struct scan *s, char *err,
 
 	if (s->nwords == 0) {
 		usage_error(err, errlen,
-			    "missing command ('status', 'pcr read', 'key ...' or 'monitor')");
+			    "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')");
 		return NULL;
 	}
 	c = command_find(s->words[0], NULL);
@@ -282,21 +303,40 @@ static const struct command *find_command(const struct scan *s, char *err,
 	return c;
 }
 
+/* "'key seal', 'key reseal' and 'key load'": the commands in @mask. */
+static void commands_of(uint64_t mask, char *buf, size_t len)
+{
+	size_t i, n = 0, k = 0, off = 0;
+	char name[64];
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		n += (mask & CMD(commands[i].cmd)) != 0;
+	buf[0] = '\0';
+	for (i = 0; i < NR_COMMANDS && off < len; i++) {
+		if (!(mask & CMD(commands[i].cmd)))
+			continue;
+		k++;
+		off += (size_t)snprintf(buf + off, len - off, "%s'%s'",
+					k == 1 ? "" : k == n ? " and " : ", ",
+					command_name(&commands[i], name,
+						     sizeof(name)));
+	}
+}
+
 static int check_options(const struct scan *s, const struct command *c,
 			 char *err, size_t errlen)
 {
-	char name[64];
+	char names[256];
 	int i;
 
 	for (i = 0; i < NR_OPTS; i++) {
-		if (!s->seen[i] || options[i].only == KVAULTCTL_CMD_NONE ||
-		    options[i].only == c->cmd)
+		if (!s->seen[i] || !options[i].only ||
+		    (options[i].only & CMD(c->cmd)))
 			continue;
+		commands_of(options[i].only, names, sizeof(names));
 		return usage_error(err, errlen,
-				   "option '%s' only applies to '%s'",
-				   options[i].name,
-				   command_name(command_of(options[i].only),
-						name, sizeof(name)));
+				   "option '%s' only applies to %s",
+				   options[i].name, names);
 	}
 	if (c->cmd == KVAULTCTL_CMD_KEY_TIGHTEN && !s->seen[OPT_NO_EXPORTABLE])
 		return usage_error(err, errlen,
@@ -397,6 +437,138 @@ static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
 	return 0;
 }
 
+/* The words of @cmd, for messages. */
+static const char *cmd_words(enum kvaultctl_cmd cmd)
+{
+	switch (cmd) {
+	case KVAULTCTL_CMD_KEY_SEAL:	return "key seal";
+	case KVAULTCTL_CMD_KEY_RESEAL:	return "key reseal";
+	case KVAULTCTL_CMD_KEY_LOAD:	return "key load";
+	default:			return "key check";
+	}
+}
+
+/* The sealing commands' KEY: a name that can name a file in the store. */
+static int parse_store_name(const struct kvaultctl_args *args,
+			    enum kvaultctl_cmd cmd, bool store, char *err,
+			    size_t errlen)
+{
+	if (args->key.id)
+		return usage_error(err, errlen,
+				   "'%s' needs a key name, not an ID ('%s'): the key store keeps NAME.blob",
+				   cmd_words(cmd), args->key_arg);
+	if (store && kvaultctl_store_name_check(args->key.name))
+		return usage_error(err, errlen,
+				   "key name '%.40s%s' cannot be used with the key store: stored names may not contain '/' or start with '.'",
+				   args->key.name, cut(args->key.name));
+	return 0;
+}
+
+static int parse_store_option(const struct scan *s,
+			      struct kvaultctl_args *args, char *err,
+			      size_t errlen)
+{
+	const char *v = s->value[OPT_STORE];
+
+	if (s->seen[OPT_STORE] && (!v || !*v))
+		return usage_error(err, errlen,
+				   "option '--store' needs a directory");
+	args->store = v;
+	return 0;
+}
+
+static int parse_pin_options(const struct scan *s,
+			     struct kvaultctl_args *args, char *err,
+			     size_t errlen)
+{
+	if (s->seen[OPT_PIN_FILE] && s->seen[OPT_PIN_STDIN])
+		return usage_error(err, errlen,
+				   "give the PIN once: --pin-file or --pin-stdin");
+	if (s->seen[OPT_PIN_FILE] && !*s->value[OPT_PIN_FILE])
+		return usage_error(err, errlen,
+				   "option '--pin-file' needs a file name");
+	args->pin_file = s->value[OPT_PIN_FILE];
+	args->pin_stdin = s->seen[OPT_PIN_STDIN];
+	return 0;
+}
+
+/* key seal, key reseal. */
+static int parse_seal(const struct scan *s, const struct command *c,
+		      struct kvaultctl_args *args, char *err, size_t errlen)
+{
+	const char *pcrs = s->value[OPT_PCRS], *hex = s->value[OPT_PCR_VALUES];
+	unsigned int ds;
+	size_t need;
+	char why[256];
+	int ret;
+
+	if (parse_store_name(args, c->cmd, true, err, errlen) ||
+	    parse_store_option(s, args, err, errlen) ||
+	    parse_pin_options(s, args, err, errlen))
+		return -EINVAL;
+	args->pcrs_given = s->seen[OPT_PCRS];
+	args->seal_bank = KVAULTCTL_SEAL_DEFAULT_BANK;
+	args->seal_mask = KVAULTCTL_SEAL_DEFAULT_MASK;
+	if (pcrs && kvaultctl_parse_pcrs(pcrs, &args->seal_bank,
+					 &args->seal_mask, why, sizeof(why)))
+		return usage_error(err, errlen,
+				   "invalid --pcrs '%.40s%s': %s (use BANK:LIST, e.g. sha256:0,7)",
+				   pcrs, cut(pcrs), why);
+	if (s->seen[OPT_PCR_VALUES] && s->seen[OPT_PCR_VALUES_FILE])
+		return usage_error(err, errlen,
+				   "give the expected values once: --pcr-values or --pcr-values-file");
+	if ((s->seen[OPT_PCR_VALUES] || s->seen[OPT_PCR_VALUES_FILE]) &&
+	    c->cmd == KVAULTCTL_CMD_KEY_RESEAL && !args->pcrs_given)
+		return usage_error(err, errlen,
+				   "'key reseal' with expected values needs --pcrs (the PCR set they are for)");
+	if (s->seen[OPT_PCR_VALUES_FILE] && !*s->value[OPT_PCR_VALUES_FILE])
+		return usage_error(err, errlen,
+				   "option '--pcr-values-file' needs a file name");
+	args->pcr_values_file = s->value[OPT_PCR_VALUES_FILE];
+	if (!hex)
+		return 0;
+	ret = kvaultctl_parse_hex(hex, strlen(hex), false, args->pcr_values,
+				  sizeof(args->pcr_values),
+				  &args->pcr_values_len);
+	if (ret == -E2BIG)
+		return usage_error(err, errlen,
+				   "--pcr-values is too long (at most %zu bytes, %d PCRs of %d bytes)",
+				   sizeof(args->pcr_values), KVAULT_PCR_COUNT,
+				   KVAULT_MAX_DIGEST_SIZE);
+	if (ret)
+		return usage_error(err, errlen,
+				   "invalid --pcr-values '%.40s%s': not hex (two hex digits per byte, nothing else)",
+				   hex, cut(hex));
+	args->pcr_values_given = true;
+	ds = kvault_bank_digest_size(args->seal_bank);
+	need = (size_t)ds * (size_t)__builtin_popcount(args->seal_mask);
+	if (ds && args->pcr_values_len != need)
+		return usage_error(err, errlen,
+				   "--pcr-values has %zu bytes; %d PCRs of %s need %zu (%u each, in ascending PCR order)",
+				   args->pcr_values_len,
+				   __builtin_popcount(args->seal_mask),
+				   kvault_bank_name(args->seal_bank), need, ds);
+	return 0;
+}
+
+/* key load, key check. */
+static int parse_blob_cmd(const struct scan *s, const struct command *c,
+			  struct kvaultctl_args *args, char *err,
+			  size_t errlen)
+{
+	const char *blob = s->value[OPT_BLOB];
+
+	if (s->seen[OPT_BLOB] && !*blob)
+		return usage_error(err, errlen,
+				   "option '--blob' needs a file name");
+	args->blob_path = blob;
+	if (parse_store_name(args, c->cmd, !blob, err, errlen) ||
+	    parse_store_option(s, args, err, errlen))
+		return -EINVAL;
+	return c->cmd == KVAULTCTL_CMD_KEY_LOAD ?
+		parse_pin_options(s, args, err, errlen) : 0;
+}
+
 /* Third pass: the values of the command's operands and options. */
 static int parse_values(const struct scan *s, const struct command *c,
 			struct kvaultctl_args *args, char *err, size_t errlen)
@@ -407,6 +579,17 @@ static int parse_values(const struct scan *s, const struct command *c,
 
 	if (c->cmd == KVAULTCTL_CMD_PCR_READ)
 		return parse_pcr_read(s, args, err, errlen);
+	if (c->cmd == KVAULTCTL_CMD_PCR_EXTEND) {
+		v = operand(s, 2);
+		if (kvaultctl_parse_uint(v, 0, KVAULT_PCR_COUNT - 1, &n))
+			return usage_error(err, errlen,
+					   "invalid PCR '%.40s%s' (a number from 0 to %d)",
+					   v, cut(v), KVAULT_PCR_COUNT - 1);
+		args->pcr = (uint32_t)n;
+		return 0;
+	}
+	if (c->cmd == KVAULTCTL_CMD_LOAD_ALL)
+		return parse_store_option(s, args, err, errlen);
 	if (c->key_operand) {
 		args->key_arg = operand(s, 2);
 		if (kvaultctl_parse_key_ref(args->key_arg, &args->key))
@@ -418,7 +601,15 @@ static int parse_values(const struct scan *s, const struct command *c,
 	switch (c->cmd) {
 	case KVAULTCTL_CMD_KEY_CREATE:
 		return parse_key_create(s, args, err, errlen);
+	case KVAULTCTL_CMD_KEY_SEAL:
+	case KVAULTCTL_CMD_KEY_RESEAL:
+		return parse_seal(s, c, args, err, errlen);
+	case KVAULTCTL_CMD_KEY_LOAD:
+	case KVAULTCTL_CMD_KEY_CHECK:
+		return parse_blob_cmd(s, c, args, err, errlen);
 	case KVAULTCTL_CMD_KEY_DESTROY:
+		if (parse_store_option(s, args, err, errlen))
+			return -EINVAL;
 		v = s->value[OPT_AFTER];
 		args->destroy_later = s->seen[OPT_AFTER];
 		ret = v ? kvaultctl_parse_duration(v, &args->after) : 0;
@@ -494,6 +685,14 @@ void kvaultctl_usage(FILE *f)
 	      "       kvaultctl [OPTIONS] key set-min-version KEY N\n"
 	      "       kvaultctl [OPTIONS] key tighten KEY --no-exportable\n"
 	      "       kvaultctl [OPTIONS] monitor [--count N]\n"
+	      "       kvaultctl [OPTIONS] key seal|reseal NAME [--pcrs BANK:LIST]\n"
+	      "                           [--pcr-values HEX | --pcr-values-file FILE]\n"
+	      "                           [--pin-file FILE | --pin-stdin] [--store DIR]\n"
+	      "       kvaultctl [OPTIONS] key load NAME [--blob FILE]\n"
+	      "                           [--pin-file FILE | --pin-stdin] [--store DIR]\n"
+	      "       kvaultctl [OPTIONS] key check NAME [--blob FILE] [--store DIR]\n"
+	      "       kvaultctl [OPTIONS] load-all [--store DIR]\n"
+	      "       kvaultctl [OPTIONS] pcr extend PCR\n"
 	      "\n"
 	      "Query the kvault kernel key vault and manage its keys.\n"
 	      "\n"
@@ -517,6 +716,23 @@ void kvaultctl_usage(FILE *f)
 	      "  monitor           print key lifecycle events as they happen,\n"
 	      "                    one line each, until killed; says on stderr\n"
 	      "                    when it listens\n"
+	      "  key seal          seal the key to PCR values with the TPM and\n"
+	      "                    write its blob to the key store, NAME.blob\n"
+	      "  key reseal        seal it again (new PCR values, new PIN or\n"
+	      "                    none) and replace its stored blob\n"
+	      "  key load          unseal NAME.blob (or --blob FILE) into a new\n"
+	      "                    key NAME\n"
+	      "  key check         would the blob unseal now? Says which PCRs\n"
+	      "                    differ (expected and current values), whether\n"
+	      "                    a PIN is needed, and any lockout; exit status 0\n"
+	      "                    only if it would unseal\n"
+	      "  load-all          load every key of the store; goes on past\n"
+	      "                    failures (a line per key), fails if any did;\n"
+	      "                    a key loaded already counts as loaded, one\n"
+	      "                    sealed with a PIN is skipped\n"
+	      "  pcr extend        the boot lock: extend PCR in every bank, then\n"
+	      "                    refuse seal, load and reseal until kvault is\n"
+	      "                    loaded again\n"
 	      "\n"
 	      "Options (anywhere on the command line):\n"
 	      "  --json            print JSON instead of text: one object\n"
@@ -546,6 +762,20 @@ void kvaultctl_usage(FILE *f)
 	      "                    most 366d); 0 destroys from the kernel's own\n"
 	      "                    work at once\n"
 	      "  --count N         monitor: exit after N events\n"
+	      "  --pcrs BANK:LIST  the PCRs to seal to, e.g. sha256:0,7 (LIST\n"
+	      "                    alone: sha256). Default for seal: sha256:7;\n"
+	      "                    for reseal: the set the key is sealed to\n"
+	      "  --pcr-values HEX  the expected values instead of the current\n"
+	      "                    ones: the bank's digest size per PCR, in\n"
+	      "                    ascending PCR order, as hex\n"
+	      "  --pcr-values-file FILE  the same from FILE (blanks ignored)\n"
+	      "  --pin-file FILE   the PIN: FILE's first line, 1 to 32\n"
+	      "                    printable characters without spaces\n"
+	      "  --pin-stdin       the PIN: a line read from stdin\n"
+	      "  --blob FILE       load, check: this blob instead of the store's\n"
+	      "  --store DIR       the key store (default $KVAULT_STORE, else\n"
+	      "                    /var/lib/kvault); 'key destroy' also removes\n"
+	      "                    the destroyed key's NAME.blob from it\n"
 	      "  -h, --help        show this help and exit\n"
 	      "  --version         show the version and exit\n"
 	      "\n"
@@ -557,7 +787,12 @@ void kvaultctl_usage(FILE *f)
 	      "starts with 'id:' or 'name:'. Names are 1 to 127 printable ASCII\n"
 	      "characters without spaces.\n"
 	      "\n"
-	      "Environment: KVAULT_DEVICE overrides the path /dev/kvault.\n"
+	      "The key store holds one file per sealed key, NAME.blob (mode 0600,\n"
+	      "written atomically; the directory is created with mode 0700).\n"
+	      "Names used with it may not contain '/' or start with '.'.\n"
+	      "\n"
+	      "Environment: KVAULT_DEVICE overrides the path /dev/kvault,\n"
+	      "KVAULT_STORE the key store.\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n", f);
 }

@@ -28,7 +28,16 @@ enum kvaultctl_cmd {
 	KVAULTCTL_CMD_KEY_SET_MIN_VERSION,
 	KVAULTCTL_CMD_KEY_TIGHTEN,
 	KVAULTCTL_CMD_MONITOR,
+	KVAULTCTL_CMD_KEY_SEAL,
+	KVAULTCTL_CMD_KEY_RESEAL,
+	KVAULTCTL_CMD_KEY_LOAD,
+	KVAULTCTL_CMD_KEY_CHECK,
+	KVAULTCTL_CMD_LOAD_ALL,
+	KVAULTCTL_CMD_PCR_EXTEND,
 };
+
+/* Room for the expected values of every PCR in the largest bank. */
+#define KVAULTCTL_PCR_VALUES_MAX	(KVAULT_PCR_COUNT * KVAULT_MAX_DIGEST_SIZE)
 
 struct kvaultctl_args {
 	enum kvaultctl_cmd cmd;
@@ -47,7 +56,25 @@ struct kvaultctl_args {
 	uint32_t after;		/* ... in seconds */
 	uint32_t min_version;	/* key set-min-version: N */
 	uint64_t count;		/* monitor: --count, 0 for no limit */
+	/* sealing */
+	const char *store;	/* --store DIR, NULL: $KVAULT_STORE or default */
+	bool pcrs_given;	/* seal, reseal: --pcrs given (seal: default
+				 * sha256:7; reseal: keep the key's) */
+	uint16_t seal_bank;	/* ... its bank */
+	uint32_t seal_mask;	/* ... its PCRs */
+	bool pcr_values_given;	/* --pcr-values HEX, decoded here */
+	uint8_t pcr_values[KVAULTCTL_PCR_VALUES_MAX];
+	size_t pcr_values_len;
+	const char *pcr_values_file;	/* --pcr-values-file F, read later */
+	const char *pin_file;	/* --pin-file F, read later */
+	bool pin_stdin;		/* --pin-stdin */
+	const char *blob_path;	/* load, check: --blob FILE */
+	uint32_t pcr;		/* pcr extend: PCR */
 };
+
+/* Default PCR set of 'key seal' without --pcrs: sha256:7 (Secure Boot). */
+#define KVAULTCTL_SEAL_DEFAULT_BANK	KVAULT_TPM_ALG_SHA256
+#define KVAULTCTL_SEAL_DEFAULT_MASK	(1U << 7)
 
 /**
  * kvaultctl_args_parse() - parse kvaultctl's arguments

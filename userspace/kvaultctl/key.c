@@ -14,6 +14,7 @@
 #include "keyring.h"
 #include "libkvault.h"
 #include "report.h"
+#include "store.h"
 
 #define PFX	"kvaultctl: "
 
@@ -128,6 +129,38 @@ static int key_lifecycle_op(struct kvault *kv, const struct kvaultctl_args *a,
 	}
 }
 
+/*
+ * After a destroy (now, or --after 0), the key's blob in the store: a
+ * destroyed key must not come back at the next load-all. Keys named by ID
+ * are left alone (their name is not known here), as are destroys later
+ * than now (cancel-destroy would want the blob). Returns an exit status.
+ */
+static int remove_stored_blob(const struct kvaultctl_args *a)
+{
+	const char *dir = kvaultctl_store_dir(a->store);
+	char path[4096];
+	int ret;
+
+	if (a->cmd != KVAULTCTL_CMD_KEY_DESTROY || !a->key.name ||
+	    (a->destroy_later && a->after) ||
+	    kvaultctl_store_name_check(a->key.name))
+		return KVAULTCTL_EXIT_OK;
+	ret = kvaultctl_store_remove(dir, a->key.name);
+	if (ret == -ENOENT)
+		return KVAULTCTL_EXIT_OK;
+	if (kvaultctl_store_path(dir, a->key.name, path, sizeof(path)))
+		path[0] = '\0';
+	if (ret) {
+		fflush(stdout);
+		fprintf(stderr, "kvaultctl: the key is destroyed, but removing its stored blob %s failed: %s\n",
+			path, strerror(-ret));
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	if (!a->json)
+		printf("removed %s\n", path);
+	return KVAULTCTL_EXIT_OK;
+}
+
 static int key_lifecycle(struct kvault *kv, const struct kvaultctl_args *a)
 {
 	struct kvault_key_state st;
@@ -139,7 +172,11 @@ static int key_lifecycle(struct kvault *kv, const struct kvaultctl_args *a)
 		report_key_error(op, a->key_arg, ret, kv, false);
 		return KVAULTCTL_EXIT_FAIL;
 	}
-	return print_op(a, op, st.id, a->key.name, &st);
+	ret = print_op(a, op, st.id, a->key.name, &st);
+	if (ret)
+		return ret;
+	ret = remove_stored_blob(a);
+	return ret ? ret : kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 }
 
 static int key_show(struct kvault *kv, const struct kvaultctl_args *a)

@@ -8,6 +8,10 @@
 /* Run a "key ..." command; returns the exit status. */
 int kvaultctl_key_run(const struct kvaultctl_args *a);
 
+/* Run a sealing command (key seal, reseal, load, check, load-all, pcr
+ * extend); returns the exit status. */
+int kvaultctl_seal_run(const struct kvaultctl_args *a);
+
 /* Run "monitor"; returns the exit status. */
 int kvaultctl_monitor_run(const struct kvaultctl_args *a);
 

@@ -99,6 +99,13 @@ int main(int argc, char **argv)
 		break;
 	case KVAULTCTL_CMD_MONITOR:
 		return kvaultctl_monitor_run(&a);
+	case KVAULTCTL_CMD_KEY_SEAL:
+	case KVAULTCTL_CMD_KEY_RESEAL:
+	case KVAULTCTL_CMD_KEY_LOAD:
+	case KVAULTCTL_CMD_KEY_CHECK:
+	case KVAULTCTL_CMD_LOAD_ALL:
+	case KVAULTCTL_CMD_PCR_EXTEND:
+		return kvaultctl_seal_run(&a);
 	default:
 		return kvaultctl_key_run(&a);
 	}

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <keyutils.h>
 
+#include "libkvault.h"
 #include "parse.h"
+#include "pcrsel.h"
 
 /* Digits from *pp on, at least one; advances *pp past them. */
 static int parse_digits(const char **pp, uint64_t max, uint64_t *v)
@@ -145,5 +148,95 @@ int kvaultctl_parse_keyring(const char *s, int32_t *ring)
 	if (kvaultctl_parse_uint(s, 1, INT32_MAX, &serial))
 		return -EINVAL;
 	*ring = (int32_t)serial;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int kvaultctl_parse_hex(const char *s, size_t len, bool spaces, uint8_t *out,
+			size_t max, size_t *out_len)
+{
+	size_t i = 0, n = 0, pass;
+	int hi, lo;
+
+	if (!s || !out || !out_len)
+		return -EINVAL;
+	/* the first pass checks, the second writes: @out only on success */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0, n = 0; i < len; ) {
+			if (spaces && is_blank(s[i])) {
+				i++;
+				continue;
+			}
+			if (i + 1 >= len)
+				return -EINVAL;
+			hi = hex_digit(s[i]);
+			lo = hex_digit(s[i + 1]);
+			if (hi < 0 || lo < 0)
+				return -EINVAL;
+			if (n == max)
+				return -E2BIG;
+			if (pass)
+				out[n] = (uint8_t)(hi << 4 | lo);
+			n++;
+			i += 2;
+		}
+		if (n == 0)
+			return -EINVAL;
+	}
+	*out_len = n;
+	return 0;
+}
+
+int kvaultctl_parse_pcrs(const char *s, uint16_t *bank, uint32_t *mask,
+			 char *why, size_t whylen)
+{
+	const char *colon, *list;
+	char name[32];
+	uint16_t b = KVAULT_TPM_ALG_SHA256;
+	size_t n;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (!s)
+		return -EINVAL;
+	colon = strchr(s, ':');
+	list = s;
+	if (colon) {
+		n = (size_t)(colon - s);
+		if (n == 0 || n >= sizeof(name)) {
+			if (why && whylen)
+				snprintf(why, whylen, "%s", n ? "unknown PCR bank" :
+					 "the PCR bank is missing before ':'");
+			return -EINVAL;
+		}
+		memcpy(name, s, n);
+		name[n] = '\0';
+		if (kvault_bank_from_name(name, &b)) {
+			if (why && whylen)
+				snprintf(why, whylen,
+					 "unknown PCR bank '%s' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number)",
+					 name);
+			return -EINVAL;
+		}
+		list = colon + 1;
+	}
+	if (kvault_pcrsel_parse_msg(list, mask, why, whylen))
+		return -EINVAL;
+	*bank = b;
 	return 0;
 }

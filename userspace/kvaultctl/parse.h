@@ -7,6 +7,8 @@
 #ifndef KVAULTCTL_PARSE_H
 #define KVAULTCTL_PARSE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/kvault.h>
@@ -43,5 +45,23 @@ int kvaultctl_parse_key_ref(const char *s, struct kvaultctl_key_ref *ref);
  * thread and process keyrings go when it exits, and the key with them.
  */
 int kvaultctl_parse_keyring(const char *s, int32_t *ring);
+
+/*
+ * Hex: two digits (either case) per byte, at least one byte, at most @max
+ * (-E2BIG beyond); @len of @s is read (it need not be NUL-terminated).
+ * With @spaces, blanks and newlines between bytes are skipped (the
+ * --pcr-values-file form). -EINVAL for anything else (odd digits, junk).
+ * @out is written only on success.
+ */
+int kvaultctl_parse_hex(const char *s, size_t len, bool spaces, uint8_t *out,
+			size_t max, size_t *out_len);
+
+/*
+ * A PCR policy's set: "BANK:LIST" or "LIST" (bank sha256), BANK as
+ * kvault_bank_from_name() takes it, LIST as kvault_pcrsel_parse() does.
+ * -EINVAL, with @why saying what is wrong.
+ */
+int kvaultctl_parse_pcrs(const char *s, uint16_t *bank, uint32_t *mask,
+			 char *why, size_t whylen);
 
 #endif

@@ -139,3 +139,24 @@ void kvaultctl_report_key_error(FILE *f, const char *what, int err,
 {
 	report(f, what, err, errmsg, netlink, key_hint(err), true);
 }
+
+/* What the vault's errno values mean for seal, reseal, check, extend. */
+static const char *seal_hint(int err)
+{
+	switch (err) {
+	case -ENOENT:		return "the vault holds no such key";
+	case -ENOKEY:		return "the key is not enabled (disabled, destroy pending or destroyed)";
+	case -EBUSY:		return "the key's destroy is pending";
+	case -EPERM:		return "sealing is locked for this boot ('kvaultctl pcr extend'), or permission denied";
+	case -EIO:		return "the TPM failed the command";
+	case -EBADMSG:		return "the blob is not this TPM's, or fails kvault's checks";
+	case -EINVAL:		return "a bad PCR set, expected values or PIN, a bank the TPM has not allocated (see 'kvaultctl status'), or a malformed blob";
+	default:		return NULL;
+	}
+}
+
+void kvaultctl_report_seal_error(FILE *f, const char *what, int err,
+				 const char *errmsg)
+{
+	report(f, what, err, errmsg, false, seal_hint(err), true);
+}

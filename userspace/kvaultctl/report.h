@@ -45,4 +45,11 @@ int kvaultctl_flush_stdout(int status);
 void kvaultctl_report_key_error(FILE *f, const char *what, int err,
 				const char *errmsg, bool netlink);
 
+/*
+ * A seal, reseal, check or pcr extend failed: as kvaultctl_report_error(),
+ * with what the errno values mean for sealing.
+ */
+void kvaultctl_report_seal_error(FILE *f, const char *what, int err,
+				 const char *errmsg);
+
 #endif

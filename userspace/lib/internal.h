@@ -41,6 +41,13 @@ int kvault_need_genl(struct kvault *kv);
 
 int ioctl_call(int fd, unsigned long request, void *arg);
 
+/* keys.c: a reply's size is at least @ver0 and at most what was @sent */
+bool reply_size_ok(uint32_t size, uint32_t ver0, size_t sent);
+/* keys.c: copy @name into a name field (it must fit with its NUL) */
+int name_copy(char dst[KVAULT_KEY_NAME_MAX], const char *name);
+/* keys.c: exactly one of @id (> 0) and @name */
+bool key_ref_ok(int32_t id, const char *name);
+
 int attrs_index(const struct nlattr **tb, int maxtype,
 		const struct nlattr *head, int len);
 int attr_u32(const struct nlattr *nla, uint32_t *v);

@@ -39,7 +39,7 @@ static const char *const usage_names[] = {
 
 /* Bit i of the KVAULT_KEY_* attributes is attr_names[i]. */
 static const char *const attr_names[] = {
-	"exportable", "imported", "revoked", "expired",
+	"exportable", "imported", "revoked", "expired", "sealed",
 };
 
 static const char *const state_names[] = {
@@ -61,6 +61,7 @@ static const char *const event_names[] = {
 	[KVAULT_EVENT_EXPIRED]			= "expired",
 	[KVAULT_EVENT_MIN_VERSION]		= "min-version",
 	[KVAULT_EVENT_TIGHTENED]		= "tightened",
+	[KVAULT_EVENT_SEALED]			= "sealed",
 };
 
 _Static_assert(KVAULT_USAGE_ALL == (1U << KVAULT_ARRAY_SIZE(usage_names)) - 1,

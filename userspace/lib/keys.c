@@ -19,13 +19,13 @@ _Static_assert(sizeof(struct kvault_key_op) >= KVAULT_KEY_OP_SIZE_VER0,
 	       "struct kvault_key_op is smaller than its first version");
 
 /* A reply's size: at least the first version, at most what was sent. */
-static bool reply_size_ok(uint32_t size, uint32_t ver0, size_t sent)
+bool reply_size_ok(uint32_t size, uint32_t ver0, size_t sent)
 {
 	return size >= ver0 && size <= sent;
 }
 
 /* Copy @name into a name field: it must fit with its NUL. */
-static int name_copy(char dst[KVAULT_KEY_NAME_MAX], const char *name)
+int name_copy(char dst[KVAULT_KEY_NAME_MAX], const char *name)
 {
 	size_t n = strnlen(name, KVAULT_KEY_NAME_MAX);
 
@@ -36,7 +36,7 @@ static int name_copy(char dst[KVAULT_KEY_NAME_MAX], const char *name)
 }
 
 /* Exactly one of @id (> 0) and @name. */
-static bool key_ref_ok(int32_t id, const char *name)
+bool key_ref_ok(int32_t id, const char *name)
 {
 	return id > 0 ? !name : (id == 0 && name);
 }

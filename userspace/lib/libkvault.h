@@ -587,8 +587,8 @@ int kvault_key_usage_from_names(const char *list, uint32_t *usage,
  * kvault_key_attr_name() - name of one key attribute bit
  * @bit: one KVAULT_KEY_* attribute flag
  *
- * Return: "exportable", "imported", "revoked" or "expired"; NULL for
- * anything else.
+ * Return: "exportable", "imported", "revoked", "expired" or "sealed";
+ * NULL for anything else.
  */
 const char *kvault_key_attr_name(uint32_t bit);
 
@@ -607,9 +607,246 @@ const char *kvault_key_state_name(uint32_t state);
  *
  * Return: "created", "rotated", "enabled", "disabled",
  * "destroy-scheduled", "destroy-cancelled", "destroyed", "revoked",
- * "expired", "min-version" or "tightened"; NULL for anything else.
+ * "expired", "min-version", "tightened" or "sealed"; NULL for anything
+ * else.
  */
 const char *kvault_event_op_name(uint32_t op);
+
+/*
+ * Sealing
+ * -------
+ * A sealed key survives reboots as a blob that only this TPM opens, and
+ * only while the PCRs it names hold the values its policy names (see
+ * "Sealing" in <linux/kvault.h>). These functions use /dev/kvault (opened
+ * by the handle itself if it is a netlink handle). The library never
+ * copies a PIN: it passes the caller's buffer to the kernel, and the caller
+ * wipes it (explicit_bzero()) when done.
+ */
+
+/**
+ * struct kvault_seal_params - what kvault_key_seal() and kvault_key_reseal()
+ * seal to
+ * @bank:           PCR bank, a TCG algorithm identifier; for a reseal, 0
+ *                  keeps the bank the key is sealed to (with @pcr_mask 0)
+ * @pcr_mask:       the PCRs, bit N for PCR N, within KVAULT_PCR_MASK_ALL;
+ *                  for a reseal, 0 keeps the key's (with @bank 0)
+ * @pcr_values:     the expected values, the bank's digest size for each
+ *                  PCR in @pcr_mask, in ascending PCR order; NULL for the
+ *                  PCRs' current values
+ * @pcr_values_len: bytes at @pcr_values (exact; 0 with NULL)
+ * @pin:            the PIN, 1 to KVAULT_PIN_MAX printable ASCII characters
+ *                  other than space (not NUL-terminated: @pin_len counts);
+ *                  NULL for no PIN
+ * @pin_len:        its length
+ */
+struct kvault_seal_params {
+	uint16_t bank;
+	uint32_t pcr_mask;
+	const void *pcr_values;
+	size_t pcr_values_len;
+	const char *pin;
+	size_t pin_len;
+};
+
+/**
+ * struct kvault_seal_report - what the kernel said about a blob, from
+ * kvault_key_load() and kvault_key_check()
+ * @id:              load: the new key's ID (0 if it was not loaded)
+ * @bank:            the blob's PCR bank
+ * @pcr_mask:        the PCRs the blob's policy names
+ * @pcr_mismatch:    the PCRs whose value differs from the blob's expected
+ *                   value
+ * @lockout_seconds: time left in the TPM's dictionary-attack lockout (0
+ *                   with KVAULT_SEAL_ST_LOCKOUT: until the lockout
+ *                   authority clears it)
+ * @tpm_rc:          the TPM's response code when it refused, else 0
+ * @status:          KVAULT_SEAL_ST_* (load: as far as it got)
+ *
+ * The kernel fills it on failure too (a refused load says why here).
+ */
+struct kvault_seal_report {
+	int32_t  id;
+	uint16_t bank;
+	uint32_t pcr_mask;
+	uint32_t pcr_mismatch;
+	uint32_t lockout_seconds;
+	uint32_t tpm_rc;
+	uint32_t status;
+};
+
+/**
+ * struct kvault_blob_info - a blob's header, from kvault_blob_parse()
+ * @version:      format version (KVAULT_BLOB_VERSION)
+ * @header_len:   the header's length field: the bytes before the TPMKey
+ *                length (the fixed fields and the expected values)
+ * @alg:          the key's KVAULT_ALG_*
+ * @material_len: its material length in bytes
+ * @usage:        its KVAULT_USAGE_* bits
+ * @attrs:        its KVAULT_KEY_EXPORTABLE and KVAULT_KEY_IMPORTED bits
+ * @key_version:  the key version the blob holds
+ * @policy_flags: KVAULT_SEAL_PIN if it is sealed with a PIN
+ * @bank:         PCR bank of the policy
+ * @digest_size:  size of one expected value
+ * @pcr_mask:     the PCRs of the policy
+ * @expected:     @expected[i] holds PCR i's expected value in its first
+ *                @digest_size bytes if bit i of @pcr_mask is set; every
+ *                other byte is zero
+ * @tpmkey_len:   length of the TPMKey (DER)
+ * @tpmkey_off:   its offset in the blob
+ * @total_len:    the blob's length: header, TPMKey and the 32-byte tag
+ *
+ * Nothing in the header is authenticated until the kernel unseals: it is
+ * what the blob claims, for display and for a first check.
+ */
+struct kvault_blob_info {
+	uint16_t version;
+	uint16_t header_len;
+	uint32_t alg;
+	uint32_t material_len;
+	uint32_t usage;
+	uint32_t attrs;
+	uint32_t key_version;
+	uint32_t policy_flags;
+	uint16_t bank;
+	uint16_t digest_size;
+	uint32_t pcr_mask;
+	uint8_t  expected[KVAULT_PCR_COUNT][KVAULT_MAX_DIGEST_SIZE];
+	uint16_t tpmkey_len;
+	uint32_t tpmkey_off;
+	uint32_t total_len;
+};
+
+/**
+ * kvault_key_seal() - seal a key to PCR values and get its blob
+ * @kv:       handle
+ * @id:       the key's ID, or 0 to name it by @name
+ * @name:     the key's name when @id is 0, else NULL
+ * @p:        the PCR policy and PIN (@p->bank and @p->pcr_mask required)
+ * @sealed_id: receives the key's ID (0 if the kernel did not say); may be
+ *            NULL
+ * @blob:     receives the blob, allocated with malloc(): free() it
+ * @blob_len: receives its length, at most KVAULT_BLOB_MAX for this ABI
+ *
+ * The key must be enabled. The kernel keeps the blob with the key too
+ * ("keyctl pipe" gives it in hex). If the kernel reports ENOSPC with a
+ * larger size, the call is made once more with a buffer of that size.
+ *
+ * Return: 0; -EINVAL for a bad argument (a PIN that is empty, too long or
+ * not printable, values of the wrong length, checked here or by the
+ * kernel); -ENOKEY for a key that is not enabled; -ENODEV without a TPM
+ * 2.0; -EPERM after kvault_pcr_extend() (the boot lock); -EIO for a TPM
+ * failure; -EPROTO for a malformed reply; -ENOMEM; or an error as for
+ * kvault_key_rotate().
+ */
+int kvault_key_seal(struct kvault *kv, int32_t id, const char *name,
+		    const struct kvault_seal_params *p, int32_t *sealed_id,
+		    uint8_t **blob, size_t *blob_len);
+
+/**
+ * kvault_key_reseal() - seal a sealed key again, to new PCR values
+ * @kv:       handle
+ * @id:       the key's ID, or 0 to name it by @name
+ * @name:     the key's name when @id is 0, else NULL
+ * @p:        as for kvault_key_seal(); @p->bank 0 and @p->pcr_mask 0 keep
+ *            the PCR set the key is sealed to (the values are then the
+ *            current ones unless @p->pcr_values is given)
+ * @sealed_id: as for kvault_key_seal()
+ * @blob:     as for kvault_key_seal()
+ * @blob_len: as for kvault_key_seal()
+ *
+ * The PIN is never kept by the kernel: give it again to keep one.
+ *
+ * Return: as kvault_key_seal().
+ */
+int kvault_key_reseal(struct kvault *kv, int32_t id, const char *name,
+		      const struct kvault_seal_params *p, int32_t *sealed_id,
+		      uint8_t **blob, size_t *blob_len);
+
+/**
+ * kvault_key_load() - unseal a blob into a new key
+ * @kv:       handle
+ * @name:     the new key's name (the name is not part of the blob)
+ * @blob:     the blob
+ * @blob_len: its length, 1..KVAULT_BLOB_MAX
+ * @pin:      the PIN, or NULL (then @pin_len must be 0)
+ * @pin_len:  its length, 1..KVAULT_PIN_MAX
+ * @rep:      receives the kernel's report, on failure too; may be NULL
+ *
+ * Return: 0 (@rep->id is the new key's ID); -EKEYREJECTED if the PCRs do
+ * not hold the policy's values (@rep->pcr_mismatch says which differ);
+ * -EACCES for a wrong PIN; -EBUSY in dictionary-attack lockout
+ * (@rep->lockout_seconds); -EBADMSG for a blob that is not this TPM's or
+ * fails kvault's checks; -EINVAL for a malformed blob or bad argument;
+ * -EEXIST if the name is taken; -EPERM after the boot lock; -EIO for
+ * another TPM failure (@rep->tpm_rc); -ENODEV without a TPM 2.0; or
+ * another negative errno value.
+ */
+int kvault_key_load(struct kvault *kv, const char *name, const void *blob,
+		    size_t blob_len, const char *pin, size_t pin_len,
+		    struct kvault_seal_report *rep);
+
+/**
+ * kvault_key_check() - would a blob unseal now?
+ * @kv:       handle
+ * @blob:     the blob
+ * @blob_len: its length, 1..KVAULT_BLOB_MAX
+ * @rep:      receives the report: KVAULT_SEAL_ST_WOULD_UNSEAL in
+ *            @rep->status if it would (a PIN aside), else what stands in
+ *            the way
+ *
+ * Nothing is unsealed: the kernel loads the object, compares the PCRs and
+ * reads the lockout state.
+ *
+ * Return: 0 whatever the answer; -EINVAL for a malformed blob; -EIO for a
+ * TPM failure; -ENODEV without a TPM 2.0; or another negative errno value.
+ */
+int kvault_key_check(struct kvault *kv, const void *blob, size_t blob_len,
+		     struct kvault_seal_report *rep);
+
+/**
+ * kvault_pcr_extend() - the boot lock
+ * @kv:  handle
+ * @pcr: the PCR to extend, 0..KVAULT_PCR_COUNT - 1
+ *
+ * Extends @pcr in every bank with the digest of "kvault boot lock", then
+ * the kernel refuses every seal, load and reseal (EPERM) until the module
+ * is loaded again.
+ *
+ * Return: 0; -EINVAL for a PCR out of range; -ENODEV without a TPM 2.0;
+ * -EIO for a TPM failure; or another negative errno value.
+ */
+int kvault_pcr_extend(struct kvault *kv, uint32_t pcr);
+
+/**
+ * kvault_blob_parse() - read a blob's header, without the kernel
+ * @blob: the blob
+ * @len:  its length
+ * @info: receives the header; zeroed on failure, but for -EBADMSG with
+ *        the header whole: then @info->total_len is the length the header
+ *        implies (so that a caller can say "N bytes, expected M")
+ *
+ * Checks the format of <linux/kvault.h> ("Blob format"): magic, version,
+ * lengths that add up to exactly @len, a PCR mask within
+ * KVAULT_PCR_MASK_ALL, a digest size that fits the bank, known flag bits,
+ * a TPMKey that is one DER SEQUENCE of its length. The tag and the TPM
+ * part are the kernel's to check.
+ *
+ * Return: 0; -EINVAL if @blob is NULL, empty, not a kvault blob or
+ * malformed (the fields disagree); -EBADMSG if it is shorter than its
+ * header says (truncated) or longer (trailing bytes); -E2BIG if @len is
+ * over KVAULT_BLOB_MAX; -EOPNOTSUPP for a format version this library does
+ * not know.
+ */
+int kvault_blob_parse(const void *blob, size_t len,
+		      struct kvault_blob_info *info);
+
+/**
+ * kvault_bank_digest_size() - size of one PCR value of a bank
+ * @alg_id: TCG algorithm identifier
+ *
+ * Return: the digest size of a bank kvault_bank_name() knows, else 0.
+ */
+unsigned int kvault_bank_digest_size(uint16_t alg_id);
 
 #ifdef __cplusplus
 }

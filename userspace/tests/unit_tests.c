@@ -383,8 +383,8 @@ TEST(args_errors)
 		const char *argv[6];
 		const char *err;
 	} cases[] = {
-		{ { NULL }, "missing command ('status', 'pcr read', 'key ...' or 'monitor')" },
-		{ { "--json" }, "missing command ('status', 'pcr read', 'key ...' or 'monitor')" },
+		{ { NULL }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')" },
+		{ { "--json" }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')" },
 		{ { "bogus" }, "unknown command 'bogus'" },
 		{ { "--bogus", "status" }, "unknown option '--bogus'" },
 		{ { "status", "-x" }, "unknown option '-x'" },
@@ -392,8 +392,8 @@ TEST(args_errors)
 		{ { "--JSON", "status" }, "unknown option '--JSON'" },
 		{ { "status", "extra" }, "unexpected argument 'extra' after 'status'" },
 		{ { "status", "--bank", "sha1" }, "option '--bank' only applies to 'pcr read'" },
-		{ { "pcr" }, "missing subcommand after 'pcr' ('pcr read')" },
-		{ { "pcr", "write" }, "unknown command 'pcr write' (use 'pcr read')" },
+		{ { "pcr" }, "missing subcommand after 'pcr' ('pcr read', 'pcr extend')" },
+		{ { "pcr", "write" }, "unknown command 'pcr write' (use 'pcr read', 'pcr extend')" },
 		{ { "pcr", "read", "--bank" }, "option '--bank' needs an argument" },
 		{ { "pcr", "read", "--bank", "md5" },
 		  "unknown PCR bank 'md5' (use sha1, sha256, sha384, sha512, sm3_256, sha3_256, sha3_384, sha3_512 or a TCG algorithm number such as 0x000b)" },
@@ -1205,7 +1205,7 @@ TEST_F(cli, usage_errors_exit_2_before_opening)
 
 	ASSERT_EQ(0, RUN(&self->r, &self->o, "--json"));
 	EXPECT_EQ(2, self->r.status);
-	EXPECT_STREQ("kvaultctl: missing command ('status', 'pcr read', 'key ...' or 'monitor')\nTry 'kvaultctl --help' for more information.\n",
+	EXPECT_STREQ("kvaultctl: missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')\nTry 'kvaultctl --help' for more information.\n",
 		     self->r.err);
 }
 
@@ -1427,7 +1427,7 @@ TEST(attr_state_event_names)
 	static const char *const events[] = {
 		NULL, "created", "rotated", "enabled", "disabled",
 		"destroy-scheduled", "destroy-cancelled", "destroyed", "revoked",
-		"expired", "min-version", "tightened", NULL,
+		"expired", "min-version", "tightened", "sealed", NULL,
 	};
 	size_t i;
 
@@ -1455,7 +1455,8 @@ TEST(attr_state_event_names)
 	EXPECT_STREQ("imported", kvault_key_attr_name(KVAULT_KEY_IMPORTED));
 	EXPECT_STREQ("revoked", kvault_key_attr_name(KVAULT_KEY_REVOKED));
 	EXPECT_STREQ("expired", kvault_key_attr_name(KVAULT_KEY_EXPIRED));
-	EXPECT_EQ(NULL, kvault_key_attr_name(0x10));
+	EXPECT_STREQ("sealed", kvault_key_attr_name(KVAULT_KEY_SEALED));
+	EXPECT_EQ(NULL, kvault_key_attr_name(0x20));
 	EXPECT_EQ(NULL, kvault_key_attr_name(KVAULT_KEY_EXPORTABLE | KVAULT_KEY_REVOKED));
 }
 
@@ -1719,8 +1720,8 @@ TEST(args_key_errors)
 		const char *argv[7];
 		const char *err;
 	} cases[] = {
-		{ { "key" }, "missing subcommand after 'key' ('key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten')" },
-		{ { "key", "frob", "k" }, "unknown command 'key frob' (use 'key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten')" },
+		{ { "key" }, "missing subcommand after 'key' ('key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check')" },
+		{ { "key", "frob", "k" }, "unknown command 'key frob' (use 'key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check')" },
 		{ { "key", "show" }, "missing key after 'key show'" },
 		{ { "key", "create", "--alg", "aes-128" }, "missing key name after 'key create'" },
 		{ { "key", "set-min-version", "k" }, "missing version after 'key set-min-version'" },
