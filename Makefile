@@ -18,7 +18,7 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/kvault.h
 KBUILD_EXTRA ?=
 
 .PHONY: all module userspace selftests deps check check-unit demo \
-	dkms-install dkms-uninstall clean fuzz
+	dkms-install dkms-uninstall clean fuzz install
 
 all: module userspace selftests
 
@@ -78,6 +78,11 @@ bench: deps
 
 dkms-install:
 	scripts/dkms.sh install
+
+# kvaultctl, libkvault and the kvault-load.service unit (userspace/Makefile:
+# DESTDIR, PREFIX, UNITDIR, STOREDIR); the module goes in with dkms-install.
+install: userspace
+	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) install
 
 dkms-uninstall:
 	scripts/dkms.sh uninstall

@@ -130,19 +130,20 @@ static int key_seal(const struct kvaultctl_args *a)
 		fprintf(stderr, PFX "%s: the key store's path is too long\n", what);
 		return KVAULTCTL_EXIT_FAIL;
 	}
-	/* find a store that cannot be written before sealing, not after */
-	ret = kvaultctl_store_ensure_dir(dir);
-	if (ret) {
-		fprintf(stderr, PFX "%s: key store %s: %s\n", what, dir,
-			strerror(-ret));
-		return KVAULTCTL_EXIT_FAIL;
-	}
 	status = get_pin(a, pin, &pin_len);
 	if (status)
 		goto out;
 	status = kvaultctl_open(&kv, false);
 	if (status)
 		goto out;
+	/* find a store that cannot be written before sealing, not after */
+	ret = kvaultctl_store_ensure_dir(dir);
+	if (ret) {
+		fprintf(stderr, PFX "%s: key store %s: %s\n", what, dir,
+			strerror(-ret));
+		status = KVAULTCTL_EXIT_FAIL;
+		goto out;
+	}
 
 	memset(&p, 0, sizeof(p));
 	if (!reseal || a->pcrs_given) {
