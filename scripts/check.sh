@@ -3,7 +3,8 @@
 # `make check`: the static checks (scripts/lint.sh), then build kvault for
 # both Debian kernels (6.12 through DKMS), run the host unit tests, boot
 # each kernel in QEMU with a fresh swtpm TPM 2.0 and run the selftests, plus
-# a boot per kernel with no TPM, and finally a short fuzz (FUZZ_SECONDS,
+# a boot per kernel with no TPM, the sealing reboot and bus checks (three
+# boots and one per kernel), and finally a short fuzz (FUZZ_SECONDS,
 # default 120) on 6.12. Fails on any failed test or check, a guest that did
 # not finish, or a kernel report in dmesg. Ends with "N passed, N failed".
 set -u
@@ -48,6 +49,19 @@ suite "$k61" "$build/kmod/$k61/kvault.ko" notpm
 say "== guest: $k612 (DKMS-built module)"
 suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" tpm
 suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" notpm
+
+# --- sealing across reboots, and on the TPM bus -------------------------------
+# seal-reboot.sh: three boots sharing one swtpm state and one disk image;
+# seal-bus-check.sh: swtpm's hex log of every command holds no key byte.
+for k in "$k61" "$k612"; do
+	ko=$build/kmod/$k/kvault.ko
+	[ "$k" = "$k612" ] && ko=$build/kmod/$k612-dkms/kvault.ko
+	say "== sealing: reboot persistence and bus check on $k"
+	counted "seal reboot $k" "$results/seal-reboot-$k.tap" selftests/seal-reboot.sh \
+		--kernel "$k" --ko "$ko" --ctl "$build/userspace" --out "$results/seal-reboot-$k"
+	counted "seal bus check $k" "$results/seal-bus-$k.tap" selftests/seal-bus-check.sh \
+		--kernel "$k" --ko "$ko" --out "$results/seal-bus-$k"
+done
 
 # --- short fuzz --------------------------------------------------------------
 say "== fuzz: ${FUZZ_SECONDS:-120}s on $k612"
