@@ -123,6 +123,8 @@ KVAULT_EXPORT int kvault_blob_parse(const void *blob, size_t len,
 	/* a prefix of the magic is a truncated blob, anything else garbage */
 	if (memcmp(blob, BLOB_MAGIC, len < 4 ? len : 4))
 		return -EINVAL;
+	if (len < 4)
+		return -EBADMSG;
 	r.off = 4;
 	b.version = rd_u16(&r);
 	b.header_len = rd_u16(&r);
