@@ -1171,6 +1171,12 @@ TEST_F(seal, bad_keyctl_options)
 	size_t i;
 	key_serial_t rc;
 
+	/* the controls: the same grammar, well formed, works */
+	ASSERT_LT(0, kt_add("sl-badn-ok", "new hmac-sha256 pcrs=sha256:0-2,7,16 "
+			    "pin=" PIN, self->ring));
+	ASSERT_LT(0, kt_add("sl-badn-ok2", "new aes-128 usage=encrypt pcrs=sha1:23 "
+			    "pcrvalues=0000000000000000000000000000000000000000 exportable=1",
+			    self->ring));
 	for (i = 0; i < sizeof(bad_new) / sizeof(bad_new[0]); i++) {
 		snprintf(name, sizeof(name), "sl-badn-%zu", i);
 		rc = kt_add(name, bad_new[i], self->ring);
