@@ -3,15 +3,20 @@
 # `make bench`: build kvault.ko for the guest kernel and kvault_bench
 # (selftests/bench/); boot the kernel under QEMU with a fresh swtpm TPM 2.0
 # (selftests/vm/run-guest.sh --tpm); insmod, run the benchmark, rmmod
-# (timed); check the guest's dmesg with selftests/vm/dmesg-check.sh; print
-# the report and save it to build/bench/<kernel release>/report.txt.
+# (timed); then seal_bench (sealing: TPM commands per seal and unseal,
+# unseal latency against tpm2-tools, load-all of --seal-keys keys); check
+# the guest's dmesg with selftests/vm/dmesg-check.sh; print the report and
+# save it to build/bench/<kernel release>/report.txt.
 #
 # usage: scripts/bench.sh [--kernel 6.1|6.12|KVER] [--keys N] [--rounds N]
-#          [--lookups N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
+#          [--lookups N] [--seal-only | --no-seal] [--seal-rounds N]
+#          [--seal-keys N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
 #
 #   --kernel   default 6.12 (scripts/kernel-versions.sh gives the release)
 #   --keys     default 100000; e.g. 2000 for a quick smoke run
 #   --rounds, --lookups: kvault_bench's (defaults 5 and 20000)
+#   --seal-only: only seal_bench (a few minutes); --no-seal: without it
+#   --seal-rounds, --seal-keys: seal_bench's --rounds and --keys (10, 100)
 #   --out      default build/bench/<kernel release>
 #   --timeout  guest timeout, default 1200 s + 60 ms per key
 #
@@ -23,13 +28,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNEL=6.12 KEYS=100000 ROUNDS='' LOOKUPS='' OUT='' TIMEOUT='' EXTRA=()
-usage() { sed -n '9,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+SEAL=1 SEAL_ROUNDS=10 SEAL_KEYS=100
+usage() { sed -n '12,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KERNEL=${2:?}; shift ;;
 	--keys) KEYS=${2:?}; shift ;;
 	--rounds) ROUNDS=${2:?}; shift ;;
 	--lookups) LOOKUPS=${2:?}; shift ;;
+	--seal-only) SEAL=only ;;
+	--no-seal) SEAL=0 ;;
+	--seal-rounds) SEAL_ROUNDS=${2:?}; shift ;;
+	--seal-keys) SEAL_KEYS=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
 	--timeout) TIMEOUT=${2:?}; shift ;;
 	--) shift; EXTRA=("$@"); break ;;
@@ -38,9 +48,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for v in "$KEYS" "${ROUNDS:-1}" "${LOOKUPS:-1}" "${TIMEOUT:-1}"; do
+for v in "$KEYS" "${ROUNDS:-1}" "${LOOKUPS:-1}" "${TIMEOUT:-1}" "$SEAL_ROUNDS" "$SEAL_KEYS"; do
 	[[ $v =~ ^[0-9]+$ ]] || { echo "bench: '$v' is not a number" >&2; exit 2; }
 done
+if [ "$SEAL" = only ]; then KEYS=0; fi
 TIMEOUT=${TIMEOUT:-$((1200 + KEYS * 60 / 1000))}
 
 case $KERNEL in
@@ -71,12 +82,14 @@ args=(--keys "$KEYS")
 args+=("${EXTRA[@]+"${EXTRA[@]}"}")
 
 mkdir -p "$OUT"
-rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt}
+rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt} \
+	"$OUT"/seal-bench{.txt,.json,-progress.log}
 echo "== guest: $KREL, kvault_bench ${args[*]} (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
 start=$(date +%s)
 # kvault_bench runs `kvaultctl key list` at full population: put it on PATH
 selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
 	--env "PATH=$top/build/userspace:/usr/sbin:/usr/bin:/sbin:/bin" \
+	--env "KV_BENCH_SEAL=$SEAL" --env "KV_SEAL_ARGS=--rounds $SEAL_ROUNDS --keys $SEAL_KEYS" \
 	--quiet -- "$top/selftests/bench/guest-bench.sh" "$KO" "$BIN" "${args[@]}"
 rc=$?
 wall=$(($(date +%s) - start))
@@ -99,8 +112,16 @@ git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
 	echo "  QEMU TCG guest (2 vCPUs, 1 GiB) with swtpm TPM 2.0; guest boot $(cat "$OUT/boot-seconds" 2>/dev/null || echo '?') s, whole run ${wall} s"
 	echo "  (TCG emulates the CPU: absolute figures are far below real hardware; the ratios are the point)"
 	echo
-	if [ -s "$OUT/bench.txt" ]; then cat "$OUT/bench.txt"; else echo "(no benchmark output)"; fi
-	echo
+	if [ "$SEAL" != only ]; then
+		if [ -s "$OUT/bench.txt" ]; then cat "$OUT/bench.txt"; else echo "(no benchmark output)"; fi
+		echo
+	fi
+	if [ "$SEAL" != 0 ]; then
+		echo "Sealing (seal_bench --rounds $SEAL_ROUNDS --keys $SEAL_KEYS)"
+		if [ -s "$OUT/seal-bench.txt" ]; then sed 's/^/   /' "$OUT/seal-bench.txt"
+		else echo "   (no output; see $OUT/seal-bench-progress.log)"; fi
+		echo
+	fi
 	echo "6. Unload"
 	if [ -s "$OUT/rmmod.txt" ]; then sed 's/^/   /' "$OUT/rmmod.txt"; else echo "   (not reached)"; fi
 	echo "   $dmesg_line"

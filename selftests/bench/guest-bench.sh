@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest (started by scripts/bench.sh through
 # vm/run-guest.sh): load kvault.ko, run kvault_bench with the remaining
-# arguments, unload (timed). Writes to $KVAULT_RESULTS: bench.txt (the
-# report), bench.json, bench-progress.log (progress and errors, readable
-# on the host while it runs) and rmmod.txt.
+# arguments, then seal_bench (with $KV_SEAL_ARGS), unload (timed). Writes to
+# $KVAULT_RESULTS: bench.txt (the report), bench.json, bench-progress.log
+# (progress and errors, readable on the host while it runs), seal-bench.txt,
+# seal-bench.json, seal-bench-progress.log and rmmod.txt. KV_BENCH_SEAL: 1
+# (default) both, 0 kvault_bench only, "only" seal_bench only.
 #
 # usage: guest-bench.sh KVAULT_KO KVAULT_BENCH [kvault_bench args...]
 set -u
@@ -18,10 +20,22 @@ if ! insmod "$ko"; then
 	echo "guest-bench: insmod $ko failed" >&2
 	exit 1
 fi
-"$bench" --json "$out/bench.json" "$@" >"$out/bench.txt" 2>"$out/bench-progress.log"
-rc=$?
-echo "kvault_bench exited $rc"
-[ "$rc" -eq 0 ] || tail -n 5 "$out/bench-progress.log"
+rc=0
+if [ "${KV_BENCH_SEAL:-1}" != only ]; then
+	"$bench" --json "$out/bench.json" "$@" >"$out/bench.txt" 2>"$out/bench-progress.log"
+	rc=$?
+	echo "kvault_bench exited $rc"
+	[ "$rc" -eq 0 ] || tail -n 5 "$out/bench-progress.log"
+fi
+# seal_bench (next to kvault_bench): sealing's TPM commands and latencies
+if [ "${KV_BENCH_SEAL:-1}" != 0 ]; then
+	# shellcheck disable=SC2086 # KV_SEAL_ARGS is a list of words
+	"$(dirname "$bench")/seal_bench" --json "$out/seal-bench.json" ${KV_SEAL_ARGS:-} \
+		>"$out/seal-bench.txt" 2>"$out/seal-bench-progress.log"
+	src=$?
+	echo "seal_bench exited $src"
+	[ "$src" -eq 0 ] || { tail -n 5 "$out/seal-bench-progress.log"; [ "$rc" -ne 0 ] || rc=$src; }
+fi
 
 keys=$(awk '$8 == "kvault" { n++ } END { print n + 0 }' /proc/keys 2>/dev/null)
 t0=$(now)
