@@ -3,8 +3,8 @@
 # `make check`: the static checks (scripts/lint.sh), then build kvault for
 # both Debian kernels (6.12 through DKMS), run the host unit tests, boot
 # each kernel in QEMU with a fresh swtpm TPM 2.0 and run the selftests, plus
-# a boot per kernel with no TPM, the sealing reboot and bus checks (three
-# boots and one per kernel), and finally a short fuzz (FUZZ_SECONDS,
+# a boot per kernel with no TPM, the sealing reboot, bus and TPM-fault
+# checks (three boots, one and one per kernel), and finally a short fuzz (FUZZ_SECONDS,
 # default 120) on 6.12. Fails on any failed test or check, a guest that did
 # not finish, or a kernel report in dmesg. Ends with "N passed, N failed".
 set -u
@@ -50,9 +50,10 @@ say "== guest: $k612 (DKMS-built module)"
 suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" tpm
 suite "$k612" "$build/kmod/$k612-dkms/kvault.ko" notpm
 
-# --- sealing across reboots, and on the TPM bus -------------------------------
+# --- sealing across reboots, on the TPM bus, and when the TPM dies ------------
 # seal-reboot.sh: three boots sharing one swtpm state and one disk image;
-# seal-bus-check.sh: swtpm's hex log of every command holds no key byte.
+# seal-bus-check.sh: swtpm's hex log of every command holds no key byte;
+# seal-fault.sh: swtpm killed while the guest unseals.
 for k in "$k61" "$k612"; do
 	ko=$build/kmod/$k/kvault.ko
 	[ "$k" = "$k612" ] && ko=$build/kmod/$k612-dkms/kvault.ko
@@ -61,6 +62,8 @@ for k in "$k61" "$k612"; do
 		--kernel "$k" --ko "$ko" --ctl "$build/userspace" --out "$results/seal-reboot-$k"
 	counted "seal bus check $k" "$results/seal-bus-$k.tap" selftests/seal-bus-check.sh \
 		--kernel "$k" --ko "$ko" --out "$results/seal-bus-$k"
+	counted "seal TPM fault $k" "$results/seal-fault-$k.tap" selftests/seal-fault.sh \
+		--kernel "$k" --ko "$ko" --out "$results/seal-fault-$k"
 done
 
 # --- short fuzz --------------------------------------------------------------
