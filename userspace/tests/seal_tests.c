@@ -1495,10 +1495,11 @@ TEST_F(tmp, cli_blob_files_are_checked_before_the_device)
 {
 	char expect[PATH_MAX + 256], path[PATH_MAX];
 	uint8_t big[KVAULT_BLOB_MAX + 1];
-	size_t len = make_blob(self->blob, 0);
 	struct run r;
+	size_t len;
 
 	ASSERT_EQ(0, access(ctl_path(), X_OK));
+	make_blob(self->blob, 0);
 	/* from the store (KVAULT_STORE) */
 	ASSERT_EQ(0, RUN(&r, self->dir, NULL, "key", "load", "k"));
 	EXPECT_EQ(1, r.status);
