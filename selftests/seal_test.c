@@ -416,7 +416,7 @@ static key_serial_t hmac_key(struct __test_metadata *_metadata, int fd,
 
 /* ---- round trips ----------------------------------------------------------- */
 
-TEST_F(seal, ioctl_round_trip_same_key)
+TEST_F_TIMEOUT(seal, ioctl_round_trip_same_key, 120)
 {
 	uint8_t sig[SIG256], sig2[SIG256], values[3 * SHA256_LEN];
 	uint32_t mask = 1U << 0 | 1U << 7 | 1U << 16;
@@ -505,7 +505,7 @@ TEST_F(seal, ioctl_round_trip_same_key)
 }
 
 /* SEAL names the key by @name when @id is 0, and returns its ID. */
-TEST_F(seal, seal_by_name)
+TEST_F_TIMEOUT(seal, seal_by_name, 120)
 {
 	struct kvault_key_seal r;
 	struct blob b;
@@ -534,7 +534,7 @@ TEST_F(seal, seal_by_name)
 	EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_SEAL, &r));
 }
 
-TEST_F(seal, every_bank)
+TEST_F_TIMEOUT(seal, every_bank, 120)
 {
 	static const uint16_t banks[] = { KVAULT_TPM_ALG_SHA1, KVAULT_TPM_ALG_SHA256,
 					  KVAULT_TPM_ALG_SHA384, KVAULT_TPM_ALG_SHA512 };
@@ -572,7 +572,7 @@ TEST_F(seal, every_bank)
 }
 
 /* A rotated key: the blob holds the current version only. */
-TEST_F(seal, rotated_key_loads_at_its_version)
+TEST_F_TIMEOUT(seal, rotated_key_loads_at_its_version, 120)
 {
 	uint8_t sig[SIG256], sig2[SIG256];
 	struct kvault_key_seal r;
@@ -600,7 +600,7 @@ TEST_F(seal, rotated_key_loads_at_its_version)
 }
 
 /* SEAL into a buffer too small: ENOSPC with the length, key sealed anyway. */
-TEST_F(seal, small_buffer_enospc)
+TEST_F_TIMEOUT(seal, small_buffer_enospc, 120)
 {
 	struct kvault_key_seal r;
 	struct kvault_key_op o;
@@ -628,7 +628,7 @@ TEST_F(seal, small_buffer_enospc)
 
 /* ---- keyctl ------------------------------------------------------------------ */
 
-TEST_F(seal, keyctl_new_read_load_update)
+TEST_F_TIMEOUT(seal, keyctl_new_read_load_update, 120)
 {
 	static char hex[2 * KVAULT_BLOB_MAX + 2], hex2[2 * KVAULT_BLOB_MAX + 2];
 	static char payload[2 * KVAULT_BLOB_MAX + 64];
@@ -720,7 +720,7 @@ TEST_F(seal, keyctl_new_read_load_update)
 	ASSERT_HANDLES_CLEAN("keyctl update");
 }
 
-TEST_F(seal, reseal_ioctl)
+TEST_F_TIMEOUT(seal, reseal_ioctl, 120)
 {
 	struct kvault_key_seal r;
 	struct parsed p;
@@ -751,7 +751,7 @@ TEST_F(seal, reseal_ioctl)
 
 /* ---- refusals: values, PCR changes, PINs, lockout -------------------------- */
 
-TEST_F(seal, predicted_values)
+TEST_F_TIMEOUT(seal, predicted_values, 120)
 {
 	uint8_t values[3 * SHA256_LEN], cur16[SHA256_LEN], ext[SHA256_LEN];
 	uint8_t cat[2 * SHA256_LEN], next16[SHA256_LEN];
@@ -810,7 +810,7 @@ TEST_F(seal, predicted_values)
 	ASSERT_HANDLES_CLEAN("predicted values");
 }
 
-TEST_F(seal, pcr16_extended_after_sealing)
+TEST_F_TIMEOUT(seal, pcr16_extended_after_sealing, 120)
 {
 	uint8_t sig[SIG256], sig2[SIG256];
 	struct kvault_key_seal r;
@@ -961,7 +961,7 @@ TEST_F_TIMEOUT(seal, pin_and_lockout, 240)
 
 /* ---- bad input --------------------------------------------------------------- */
 
-TEST_F(seal, bad_keyctl_options)
+TEST_F_TIMEOUT(seal, bad_keyctl_options, 120)
 {
 	static const char *const bad_new[] = {
 		"new hmac-sha256 pcrs=", "new hmac-sha256 pcrs=sha256",
@@ -1067,7 +1067,7 @@ TEST_F(seal, bad_keyctl_options)
 	ASSERT_HANDLES_CLEAN("bad keyctl options");
 }
 
-TEST_F(seal, bad_ioctl_structs)
+TEST_F_TIMEOUT(seal, bad_ioctl_structs, 120)
 {
 	struct kvault_key_seal s;
 	struct blob b, good;
@@ -1343,7 +1343,7 @@ TEST_F_TIMEOUT(seal, corruption_every_offset, 1800)
 }
 
 /* Editing the header (usage, exportable, algorithm) is caught. */
-TEST_F(seal, edited_metadata_refused)
+TEST_F_TIMEOUT(seal, edited_metadata_refused, 120)
 {
 	struct kvault_key_seal r;
 	struct parsed p;
@@ -1403,7 +1403,7 @@ static int tools_policy(uint16_t bank, uint32_t mask, const uint8_t *values,
 	return n == SHA256_LEN ? 0 : -1;
 }
 
-TEST_F(seal, policy_digest_matches_tpm2_policypcr)
+TEST_F_TIMEOUT(seal, policy_digest_matches_tpm2_policypcr, 120)
 {
 	struct {
 		uint16_t bank;
@@ -1485,7 +1485,7 @@ static void tools_unseal(struct __test_metadata *_metadata, const struct blob *b
 	*outlen = read_file(WORK "/secret", outbuf, 256);
 }
 
-TEST_F(seal, tpm2_tools_unseal_imported_material)
+TEST_F_TIMEOUT(seal, tpm2_tools_unseal_imported_material, 120)
 {
 	static const char hexkey[] =
 		"6b7661756c742d6b6e6f776e2d6d6174657269616c2d3031323334353637383961";
@@ -1527,7 +1527,7 @@ TEST_F(seal, tpm2_tools_unseal_imported_material)
 }
 
 /* kvault's cached SRK is the template tpm2-tools makes. */
-TEST_F(seal, srk_is_the_tcg_template)
+TEST_F_TIMEOUT(seal, srk_is_the_tcg_template, 120)
 {
 	static char out[16384];
 	char handle[16];
@@ -1554,7 +1554,7 @@ TEST_F(seal, srk_is_the_tcg_template)
 
 /* ---- permissions ---------------------------------------------------------------- */
 
-TEST_F(seal, unprivileged_refused)
+TEST_F_TIMEOUT(seal, unprivileged_refused, 120)
 {
 	static char payload[2 * KVAULT_BLOB_MAX + 16];
 	struct blob b;
