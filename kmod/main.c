@@ -34,14 +34,16 @@ err_vault:
 }
 
 /*
- * The interfaces go first; the vault last, wiping every key still alive
- * (and sending their "destroyed" events to nobody: the family is gone).
+ * The interfaces go first; then the vault, wiping every key still alive
+ * (and sending their "destroyed" events to nobody: the family is gone);
+ * last the SRK kvault created in the TPM is flushed.
  */
 static void __exit kvault_exit(void)
 {
 	kvault_genl_exit();
 	kvault_chardev_exit();
 	kvault_vault_exit();
+	kvault_tpm_exit();
 }
 
 module_init(kvault_init);

@@ -10,14 +10,18 @@
 
 #include <linux/bitops.h>
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tpm.h>
 #include <net/netlink.h>
 
 #include "compat.h"
 #include "kvault.h"
+#include "tpm_cmd.h"
 
 /* TPM_PT_* properties of the PT_FIXED group (TPM 2.0 Part 2, 6.13). */
 #define KVAULT_TPM_PT_MANUFACTURER	0x105
@@ -33,65 +37,10 @@
 #define KVAULT_PCR_READ_ATTEMPTS	8
 
 /*
- * Bounds-checked cursor over a TPM response body. A read past the end sets
- * @bad and returns zeroes, so parsers check once at the end, not per field.
- */
-struct kvault_rsp {
-	const u8 *pos;
-	size_t left;
-	bool bad;
-};
-
-static void kvault_rsp_init(struct kvault_rsp *rsp, const struct tpm_buf *buf)
-{
-	/* The TPM core checked that this equals the bytes received. */
-	u32 len = get_unaligned_be32(buf->data + 2);
-
-	rsp->pos = buf->data + TPM_HEADER_SIZE;
-	rsp->left = len >= TPM_HEADER_SIZE && len <= PAGE_SIZE ?
-		    len - TPM_HEADER_SIZE : 0;
-	rsp->bad = rsp->left == 0;
-}
-
-static const u8 *kvault_rsp_bytes(struct kvault_rsp *rsp, size_t n)
-{
-	const u8 *p = rsp->pos;
-
-	if (rsp->bad || n > rsp->left) {
-		rsp->bad = true;
-		return NULL;
-	}
-	rsp->pos += n;
-	rsp->left -= n;
-	return p;
-}
-
-static u8 kvault_rsp_u8(struct kvault_rsp *rsp)
-{
-	const u8 *p = kvault_rsp_bytes(rsp, 1);
-
-	return p ? *p : 0;
-}
-
-static u16 kvault_rsp_u16(struct kvault_rsp *rsp)
-{
-	const u8 *p = kvault_rsp_bytes(rsp, 2);
-
-	return p ? get_unaligned_be16(p) : 0;
-}
-
-static u32 kvault_rsp_u32(struct kvault_rsp *rsp)
-{
-	const u8 *p = kvault_rsp_bytes(rsp, 4);
-
-	return p ? get_unaligned_be32(p) : 0;
-}
-
-/*
  * Find the TPM 2.0 and take its ops lock. Returns the chip, holding a
  * device reference and the ops lock, or an ERR_PTR.
  */
-static struct tpm_chip *kvault_tpm_get(struct netlink_ext_ack *extack)
+struct tpm_chip *kvault_tpm_get(struct netlink_ext_ack *extack)
 {
 	struct tpm_chip *chip = tpm_default_chip();
 
@@ -112,23 +61,84 @@ static struct tpm_chip *kvault_tpm_get(struct netlink_ext_ack *extack)
 	return chip;
 }
 
-static void kvault_tpm_put(struct tpm_chip *chip)
+void kvault_tpm_put(struct tpm_chip *chip)
 {
 	tpm_put_ops(chip);
 	put_device(&chip->dev);
 }
 
-static int kvault_tpm_transmit(struct tpm_chip *chip, struct tpm_buf *buf,
-			       size_t min_body, struct netlink_ext_ack *extack)
+/*
+ * Every TPM command kvault sends, for the benchmark's "commands per seal"
+ * (read-only module parameter tpm_commands).
+ */
+atomic64_t kvault_tpm_commands = ATOMIC64_INIT(0);
+
+static int kvault_tpm_commands_get(char *buffer, const struct kernel_param *kp)
 {
-	ssize_t rc = tpm_transmit_cmd(chip, buf, min_body, NULL);
+	return scnprintf(buffer, PAGE_SIZE, "%lld\n",
+			 (long long)atomic64_read(&kvault_tpm_commands));
+}
+
+static const struct kernel_param_ops kvault_tpm_commands_ops = {
+	.get = kvault_tpm_commands_get,
+};
+
+module_param_cb(tpm_commands, &kvault_tpm_commands_ops, NULL, 0444);
+MODULE_PARM_DESC(tpm_commands, "TPM commands kvault has sent (read-only)");
+
+/* A TPM that keeps asking to be asked again gets this many tries. */
+#define KVAULT_TPM_TRIES	4
+
+/**
+ * kvault_tpm_send() - send one command, with the chip's ops lock held
+ * @chip:     the chip, from kvault_tpm_get()
+ * @buf:      the command; the response on return
+ * @min_body: the least response body a success must carry
+ *
+ * A TPM that answers TPM_RC_RETRY, TPM_RC_YIELDED or TPM_RC_TESTING gets
+ * the same command again, a bounded number of times, after a short sleep
+ * (the TPM core also retries some of these itself).
+ *
+ * Return: the TPM's response code (0 for success), or a negative errno
+ * from the transport.
+ */
+int kvault_tpm_send(struct tpm_chip *chip, struct tpm_buf *buf,
+		    size_t min_body)
+{
+	u32 len = get_unaligned_be32(buf->data + 2);
+	ssize_t rc = -EIO;
+	u8 *save;
+	int try;
+
+	/* The response overwrites the command: keep it for a retry. */
+	save = len <= PAGE_SIZE ? kmemdup(buf->data, len, GFP_KERNEL) : NULL;
+	for (try = 0; try < KVAULT_TPM_TRIES; try++) {
+		if (try) {
+			msleep(20 << try);
+			memcpy(buf->data, save, len);
+		}
+		atomic64_inc(&kvault_tpm_commands);
+		rc = tpm_transmit_cmd(chip, buf, min_body, NULL);
+		if (!save || (rc != KVAULT_RC_RETRY &&
+			      rc != KVAULT_RC_YIELDED &&
+			      rc != KVAULT_RC_TESTING))
+			break;
+	}
+	kfree_sensitive(save);
+	return rc;
+}
+
+int kvault_tpm_transmit(struct tpm_chip *chip, struct tpm_buf *buf,
+			size_t min_body, struct netlink_ext_ack *extack)
+{
+	int rc = kvault_tpm_send(chip, buf, min_body);
 
 	/*
 	 * The transport's own errnos (ETIME when the TPM is slow, EPIPE...)
 	 * are the driver's business: the ABI promises EIO for a failing TPM.
 	 */
 	if (rc < 0) {
-		pr_debug("TPM command failed in transport: %zd\n", rc);
+		pr_debug("TPM command failed in transport: %d\n", rc);
 		if (rc == -ETIME)
 			NL_SET_ERR_MSG(extack, "TPM did not answer in time");
 		else
@@ -136,7 +146,7 @@ static int kvault_tpm_transmit(struct tpm_chip *chip, struct tpm_buf *buf,
 		return -EIO;
 	}
 	if (rc > 0) {
-		pr_debug("TPM command %#x returned %#zx\n",
+		pr_debug("TPM command %#x returned %#x\n",
 			 get_unaligned_be32(buf->data + 6), rc);
 		NL_SET_ERR_MSG(extack, "TPM returned an error");
 		return -EIO;
@@ -412,7 +422,7 @@ int kvault_tpm_pcr_read(u16 bank, u32 pcr_mask, struct kvault_pcr_values *out,
 			struct netlink_ext_ack *extack)
 {
 	struct tpm_chip *chip;
-	int size, rc;
+	int rc;
 
 	if (!pcr_mask) {
 		NL_SET_ERR_MSG(extack, "empty PCR selection");
@@ -426,23 +436,38 @@ int kvault_tpm_pcr_read(u16 bank, u32 pcr_mask, struct kvault_pcr_values *out,
 	chip = kvault_tpm_get(extack);
 	if (IS_ERR(chip))
 		return PTR_ERR(chip);
+	rc = kvault_tpm_pcr_read_locked(chip, bank, pcr_mask, out, extack);
+	kvault_tpm_put(chip);
+	return rc;
+}
+
+/**
+ * kvault_tpm_pcr_read_locked() - kvault_tpm_pcr_read() with the chip held
+ * @chip:     from kvault_tpm_get()
+ * @bank:     TCG algorithm identifier of the PCR bank
+ * @mask:     PCRs to read (checked by the caller: non-empty, 0-23)
+ * @out:      receives the digest size, update counter and values
+ * @extack:   where to put a reason on failure (may be NULL)
+ *
+ * Return: as kvault_tpm_pcr_read().
+ */
+int kvault_tpm_pcr_read_locked(struct tpm_chip *chip, u16 bank, u32 mask,
+			       struct kvault_pcr_values *out,
+			       struct netlink_ext_ack *extack)
+{
+	int size;
 
 	size = kvault_pcr_digest_size(chip, bank);
 	if (size < 0) {
 		NL_SET_ERR_MSG(extack, "unknown PCR bank: the TPM has not allocated it");
-		rc = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	if (size > KVAULT_MAX_DIGEST_SIZE) {
 		NL_SET_ERR_MSG(extack, "PCR bank digest is larger than kvault supports");
-		rc = -EOPNOTSUPP;
-		goto out;
+		return -EOPNOTSUPP;
 	}
 	out->digest_size = size;
-	rc = kvault_pcr_read_snapshot(chip, bank, pcr_mask, out, extack);
-out:
-	kvault_tpm_put(chip);
-	return rc;
+	return kvault_pcr_read_snapshot(chip, bank, mask, out, extack);
 }
 
 /**
@@ -469,6 +494,7 @@ void kvault_tpm_mix_random(u8 *buf, size_t len)
 		return;
 	len = min(len, sizeof(tpm_bytes));
 	while (done < len) {
+		atomic64_inc(&kvault_tpm_commands);
 		rc = tpm_get_random(chip, tpm_bytes + done, len - done);
 		if (rc <= 0)
 			break;
