@@ -175,6 +175,12 @@ static long kvault_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kvault_ioctl_status(uarg);
 	case _IOC_NR(KVAULT_IOC_PCR_READ):
 		return kvault_ioctl_pcr_read(uarg);
+	case _IOC_NR(KVAULT_IOC_PCR_EXTEND):
+	case _IOC_NR(KVAULT_IOC_KEY_SEAL):
+	case _IOC_NR(KVAULT_IOC_KEY_RESEAL):
+	case _IOC_NR(KVAULT_IOC_KEY_LOAD):
+	case _IOC_NR(KVAULT_IOC_KEY_CHECK):
+		return kvault_ioctl_seal(_IOC_NR(cmd), uarg);
 	default:
 		return kvault_ioctl_keys(_IOC_NR(cmd), uarg);
 	}

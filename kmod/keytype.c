@@ -7,8 +7,8 @@
  * preparse parses the payload and reserves the name (EEXIST for a name
  * in use anywhere in the vault); instantiate commits it under the key's
  * serial; free_preparse gives back a name that was never instantiated.
- * There is no update (keyctl update: EOPNOTSUPP); read refuses with
- * EOPNOTSUPP, as material never leaves the kernel; revoke wipes; destroy
+ * update reseals (seal.c); read gives a sealed key's blob, never material
+ * (EOPNOTSUPP for a key that is not sealed); revoke wipes; destroy
  * (garbage collection, and every key at unregister, i.e. unload) wipes
  * and removes the key from the vault.
  */
@@ -25,26 +25,62 @@ static int kvault_kt_vet_description(const char *desc)
 	return kvault_name_check(desc);
 }
 
+/*
+ * "new" and "import" reserve the name (and seal, given PCRs); "load"
+ * unseals first, then reserves. "update" reserves nothing: its parameters
+ * wait in payload.data[1] for .update, which reseals.
+ */
 static int kvault_kt_preparse(struct key_preparsed_payload *prep)
 {
+	struct kvault_tpm_refusal why = { };
 	struct kvault_key_params *p;
 	struct kvault_key *kk;
 	int rc;
 
-	/* creating a key is management, whichever interface asks */
+	/* creating or resealing a key is management, whichever interface asks */
 	if (!kvault_may_manage())
 		return -EPERM;
-	if (!prep->orig_description)
-		return -EINVAL;
 	p = kmalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
 	rc = kvault_parse_payload(prep->data, prep->datalen, p);
 	if (rc)
 		goto out;
+	if (p->kind == KVAULT_PAYLOAD_UPDATE) {
+		prep->payload.data[1] = p;
+		return 0;
+	}
+	rc = -EINVAL;
+	if (!prep->orig_description)
+		goto out;
+	if (p->kind == KVAULT_PAYLOAD_LOAD) {
+		/* a name in use fails anyway: spare the TPM the unseal */
+		kk = kvault_key_find_name(prep->orig_description);
+		if (kk) {
+			kvault_key_put(kk);
+			rc = -EEXIST;
+			goto out;
+		}
+		rc = kvault_seal_unseal(p, &why);
+		if (rc)
+			goto out;
+	}
 	kk = kvault_key_reserve(prep->orig_description, p);
 	if (IS_ERR(kk)) {
 		rc = PTR_ERR(kk);
+		goto out;
+	}
+	rc = 0;
+	if (p->kind == KVAULT_PAYLOAD_LOAD) {
+		kk->blob = kmemdup(p->blob, p->blob_len, GFP_KERNEL);
+		rc = kk->blob ? 0 : -ENOMEM;
+		kk->blob_len = p->blob_len;
+		kk->attrs |= KVAULT_KEY_SEALED;
+	} else if (p->seal) {
+		rc = kvault_seal_key(kk, p);
+	}
+	if (rc) {
+		kvault_key_unreserve(kk);
 		goto out;
 	}
 	prep->payload.data[0] = kk;
@@ -60,6 +96,18 @@ static void kvault_kt_free_preparse(struct key_preparsed_payload *prep)
 
 	if (kk)
 		kvault_key_unreserve(kk);
+	kfree_sensitive(prep->payload.data[1]);
+}
+
+/* keyctl update "update ...": reseal (see "Sealing" in the uapi header). */
+static int kvault_kt_update(struct key *key, struct key_preparsed_payload *prep)
+{
+	struct kvault_key *kk = key->payload.data[0];
+	struct kvault_key_params *p = prep->payload.data[1];
+
+	if (!kk || !p)
+		return -EINVAL;
+	return kvault_seal_key(kk, p);
 }
 
 static int kvault_kt_instantiate(struct key *key,
@@ -117,12 +165,16 @@ static void kvault_kt_describe(const struct key *key, struct seq_file *m)
 		seq_puts(m, " revoked");
 	if (attrs & KVAULT_KEY_EXPIRED)
 		seq_puts(m, " expired");
+	if (attrs & KVAULT_KEY_SEALED)
+		seq_puts(m, " sealed");
 }
 
-/* Material never leaves the kernel; sealed blobs will come later. */
+/* Material never leaves the kernel; a sealed key gives its blob in hex. */
 static long kvault_kt_read(const struct key *key, char *buffer, size_t buflen)
 {
-	return -EOPNOTSUPP;
+	struct kvault_key *kk = key->payload.data[0];
+
+	return kk ? kvault_seal_read(kk, buffer, buflen) : -EOPNOTSUPP;
 }
 
 static struct key_type kvault_key_type = {
@@ -131,6 +183,7 @@ static struct key_type kvault_key_type = {
 	.preparse		= kvault_kt_preparse,
 	.free_preparse		= kvault_kt_free_preparse,
 	.instantiate		= kvault_kt_instantiate,
+	.update			= kvault_kt_update,
 	.revoke			= kvault_kt_revoke,
 	.destroy		= kvault_kt_destroy,
 	.describe		= kvault_kt_describe,

@@ -259,6 +259,13 @@ static int kvault_parse_usage(char *list, u32 *usage)
 static int kvault_parse_option(char *opt, struct kvault_key_params *p,
 			       bool *seen_usage, bool *seen_exp)
 {
+	int rc = kvault_parse_seal_option(opt, p);
+
+	if (rc != -ENOENT)
+		return rc;
+	/* "load" and "update" take nothing but the sealing options */
+	if (p->kind == KVAULT_PAYLOAD_LOAD || p->kind == KVAULT_PAYLOAD_UPDATE)
+		return -EINVAL;
 	if (!strncmp(opt, "usage=", 6) && !*seen_usage) {
 		*seen_usage = true;
 		return kvault_parse_usage(opt + 6, &p->usage);
@@ -300,13 +307,29 @@ int kvault_parse_payload(const void *data, size_t datalen,
 		return -ENOMEM;
 	cur = buf;
 	word = strsep(&cur, " ");
-	if (!strcmp(word, "import"))
+	if (!strcmp(word, "import")) {
+		p->kind = KVAULT_PAYLOAD_IMPORT;
 		p->import = true;
-	else if (strcmp(word, "new"))
+	} else if (!strcmp(word, "load")) {
+		p->kind = KVAULT_PAYLOAD_LOAD;
+	} else if (!strcmp(word, "update")) {
+		p->kind = KVAULT_PAYLOAD_UPDATE;
+	} else if (strcmp(word, "new")) {
 		goto out;
-	word = strsep(&cur, " ");
-	if (!word || kvault_parse_alg(word, p))
-		goto out;
+	}
+	if (p->kind == KVAULT_PAYLOAD_LOAD) {
+		word = strsep(&cur, " ");
+		if (!word || !*word || strlen(word) % 2 ||
+		    strlen(word) > 2 * KVAULT_BLOB_MAX)
+			goto out;
+		p->blob_len = strlen(word) / 2;
+		if (hex2bin(p->blob, word, p->blob_len))
+			goto out;
+	} else if (p->kind != KVAULT_PAYLOAD_UPDATE) {
+		word = strsep(&cur, " ");
+		if (!word || kvault_parse_alg(word, p))
+			goto out;
+	}
 	if (p->import) {
 		word = strsep(&cur, " ");
 		if (!word || strlen(word) != 2 * p->len ||
@@ -318,7 +341,10 @@ int kvault_parse_payload(const void *data, size_t datalen,
 		if (kvault_parse_option(word, p, &seen_usage, &seen_exp))
 			goto out;
 	}
-	rc = kvault_usage_check(p->alg, &p->usage);
+	rc = kvault_seal_params_check(p);
+	if (!rc && (p->kind == KVAULT_PAYLOAD_NEW ||
+		    p->kind == KVAULT_PAYLOAD_IMPORT))
+		rc = kvault_usage_check(p->alg, &p->usage);
 	if (!rc && p->import && !allow_plaintext_import)
 		rc = -EPERM;
 out:
@@ -401,6 +427,7 @@ static void kvault_wipe_below(struct kvault_key *kk, u32 min)
 static void kvault_key_free(struct kvault_key *kk)
 {
 	kvault_wipe_below(kk, U32_MAX);
+	kfree(kk->blob);
 #ifdef KVAULT_SELFTEST
 	if (kk->id && kk->state != KVAULT_KEY_STATE_DESTROYED) {
 		atomic_inc(&selftest_wipe_errors);
@@ -441,11 +468,12 @@ struct kvault_key *kvault_key_reserve(const char *name,
 	kk->len = p->len;
 	kk->usage = p->usage;
 	kk->attrs = p->attrs;
-	kk->version = 1;
-	kk->min_version = 1;
+	kk->version = p->version ? p->version : 1;
+	kk->min_version = kk->version;
 	kk->ctime = ktime_get_real_ns();
 
-	v = kvault_version_new(kk, 1, p->import ? p->material : NULL);
+	v = kvault_version_new(kk, kk->version,
+			       p->import ? p->material : NULL);
 	if (!v) {
 		kfree(kk);
 		return ERR_PTR(-ENOMEM);
@@ -520,10 +548,14 @@ struct key *kvault_key_get_key(struct kvault_key *kk)
 	return key;
 }
 
-/* Wipe every version; the caller holds ->lock. */
+/* Wipe every version and drop the blob; the caller holds ->lock. */
 static void kvault_wipe_all(struct kvault_key *kk)
 {
 	kvault_wipe_below(kk, U32_MAX);
+	kfree(kk->blob);
+	kk->blob = NULL;
+	kk->blob_len = 0;
+	WRITE_ONCE(kk->attrs, kk->attrs & ~KVAULT_KEY_SEALED);
 }
 
 /*
@@ -957,16 +989,58 @@ out:
 	return rc;
 }
 
+/**
+ * kvault_key_with_material - run @fn on the newest version's material
+ * @kk:  the key
+ * @fn:  called with ->lock held; must not keep the pointer
+ * @ctx: passed to @fn
+ *
+ * For sealing, which is not a use: no usage is needed and nothing is
+ * counted, but the key must be enabled.
+ *
+ * Return: @fn's result; EKEYREVOKED, EKEYEXPIRED, or ENOKEY for a key that
+ * is not enabled.
+ */
+int kvault_key_with_material(struct kvault_key *kk,
+			     int (*fn)(struct kvault_key *kk, const u8 *material,
+				       void *ctx),
+			     void *ctx)
+{
+	struct kvault_version *v;
+	int rc;
+
+	rc = kvault_key_validate(kk);
+	if (rc)
+		return rc;
+	mutex_lock(&kk->lock);
+	if (kk->attrs & KVAULT_KEY_REVOKED)
+		rc = -EKEYREVOKED;
+	else if (kk->attrs & KVAULT_KEY_EXPIRED)
+		rc = -EKEYEXPIRED;
+	else if (kk->state != KVAULT_KEY_STATE_ENABLED ||
+		 list_empty(&kk->versions))
+		rc = -ENOKEY;
+	if (!rc) {
+		v = list_first_entry(&kk->versions, struct kvault_version, node);
+		rc = fn(kk, v->material, ctx);
+	}
+	mutex_unlock(&kk->lock);
+	return rc;
+}
+
 /* ---- creation through the vault's keyring ------------------------------ */
 
 /*
  * No process possesses the vault's keyring, so the creator gets as its
  * user what a possessor of a keyctl-made key gets: view, search (use),
- * link (into its own keyrings) and setattr (timeout, setperm for sharing).
+ * read (a sealed key's blob, never material), write (reseal, which also
+ * needs the right to manage keys), link (into its own keyrings) and
+ * setattr (timeout, setperm for sharing).
  */
-#define KVAULT_CREATOR_PERM (KEY_POS_VIEW | KEY_POS_SEARCH | KEY_POS_LINK | \
-			     KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_SEARCH | \
-			     KEY_USR_LINK | KEY_USR_SETATTR)
+#define KVAULT_CREATOR_PERM (KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE | \
+			     KEY_POS_SEARCH | KEY_POS_LINK | KEY_POS_SETATTR | \
+			     KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE | \
+			     KEY_USR_SEARCH | KEY_USR_LINK | KEY_USR_SETATTR)
 
 int kvault_key_create(const char *name, const char *payload,
 		      key_serial_t *id)

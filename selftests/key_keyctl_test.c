@@ -71,9 +71,12 @@ TEST_F(kc, add_describe_read_update)
 	EXPECT_EQ(-EOPNOTSUPP, kt_keyctl(KEYCTL_READ, (unsigned long)id,
 					 (unsigned long)buf, sizeof(buf), 0));
 	EXPECT_EQ(-EOPNOTSUPP, kt_keyctl(KEYCTL_READ, (unsigned long)id, 0, 0, 0));
-	/* no write permission without an update op; either way, no update */
+	/* update only reseals: a "new" payload cannot replace the key */
 	n = kt_keyctl(KEYCTL_UPDATE, (unsigned long)id, (unsigned long)"new aes-128", 11, 0);
-	EXPECT_TRUE(n == -EOPNOTSUPP || n == -EACCES) TH_LOG("update: %ld", n);
+	EXPECT_EQ(-EINVAL, n) TH_LOG("update: %ld", n);
+	/* and a key that is not sealed has no PCR set to keep */
+	n = kt_keyctl(KEYCTL_UPDATE, (unsigned long)id, (unsigned long)"update", 6, 0);
+	EXPECT_EQ(-EINVAL, n) TH_LOG("update: %ld", n);
 }
 
 TEST_F(kc, trailing_nul_and_options)

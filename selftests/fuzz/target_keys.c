@@ -1615,6 +1615,9 @@ static bool slot_possessed(const struct kslot *s)
 	return s->keyctl && ((s->perm >> 16 | s->perm >> 24) & KP_SEARCH);
 }
 
+/* This worker's keys_model.may_create, for kc_live() (an outcomes() callback). */
+static __thread int kc_manage_rc;
+
 /* A keyctl op on a live key in world @wd (keyring core + kvault's type). */
 static int kc_live(const struct kslot *s, unsigned int op, uint32_t arg,
 		   struct kworld wd, struct kslot *ns)
@@ -1636,7 +1639,12 @@ static int kc_live(const struct kslot *s, unsigned int op, uint32_t arg,
 	case KC_DESCRIBE:
 		return verr ? verr : kp & KP_VIEW ? 0 : -EACCES;
 	case KC_UPDATE:
-		return verr ? verr : kp & KP_WRITE ? -EOPNOTSUPP : -EACCES;
+		/* "update" reseals; the pool's keys are not sealed: no set to keep */
+		if (verr)
+			return verr;
+		if (!(kp & KP_WRITE))
+			return -EACCES;
+		return kc_manage_rc ? kc_manage_rc : -EINVAL;
 	case KC_REVOKE:
 		if (verr)
 			return verr;
@@ -1796,8 +1804,8 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 			   sizeof(o->buf) - 1, 0);
 		break;
 	case KC_UPDATE:
-		o->rc = kc(KEYCTL_UPDATE, (unsigned long)s->id, (unsigned long)"new aes-128",
-			   11, 0);
+		o->rc = kc(KEYCTL_UPDATE, (unsigned long)s->id, (unsigned long)"update",
+			   6, 0);
 		break;
 	case KC_REVOKE:
 		o->rc = kc(KEYCTL_REVOKE, (unsigned long)s->id, 0, 0, 0);
@@ -1828,6 +1836,7 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 		expect_set(e, -EINVAL, ST_NONE);	/* checked before the lookup */
 		return;
 	}
+	kc_manage_rc = m->may_create;
 	noc = outcomes(s, in->op, in->arg, t0, t1, kc_live, -ENOKEY, oc);
 	if (noc <= 0) {
 		o->indeterminate = true;

@@ -583,7 +583,9 @@ struct kvault_key_op {
  *
  * SEAL seals an enabled key (any algorithm, exportable or not: the blob
  * only opens on this TPM) and keeps the blob with the key; RESEAL replaces
- * it. LOAD unseals a blob into a new key @name in the vault's keyring, as
+ * the blob of a sealed key (EINVAL for one that is not sealed). A blob
+ * records the attributes the key had when it was sealed: after
+ * KEY_TIGHTEN, reseal and delete the older blobs. LOAD unseals a blob into a new key @name in the vault's keyring, as
  * KEY_CREATE would create it. CHECK answers "would this blob unseal now?"
  * without unsealing: it loads the object (then flushes it), compares the
  * PCRs and reads the lockout state; it is an error only for a malformed
