@@ -97,6 +97,7 @@ struct netlink_ext_ack;
 #define KVAULT_RC_SESSION_MEMORY	0x903
 #define KVAULT_RC_YIELDED		0x908
 #define KVAULT_RC_TESTING		0x90A
+#define KVAULT_RC_REFERENCE_H0		0x910	/* handle 1 not loaded */
 #define KVAULT_RC_LOCKOUT		0x921
 #define KVAULT_RC_RETRY			0x922
 
@@ -105,7 +106,18 @@ static inline u32 kvault_rc_base(u32 rc)
 	return (rc & KVAULT_RC_FMT1) ? (rc & 0xBF) : rc;
 }
 
-/* A format-one code about parameter @n, session @n or handle @n. */
+/*
+ * The first handle names nothing: TPM_RC_HANDLE (no such persistent key),
+ * or TPM_RC_REFERENCE_H0 (a transient object that is no longer loaded).
+ */
+static inline bool kvault_rc_gone(u32 rc)
+{
+	return rc == KVAULT_RC_REFERENCE_H0 ||
+	       (kvault_rc_base(rc) == KVAULT_RC_HANDLE &&
+		(rc & 0xF40) == 0x100);
+}
+
+/* A format-one code about a parameter, or about a session. */
 static inline bool kvault_rc_param(u32 rc)
 {
 	return (rc & KVAULT_RC_FMT1) && (rc & KVAULT_RC_P);
@@ -115,12 +127,6 @@ static inline bool kvault_rc_session(u32 rc)
 {
 	return (rc & KVAULT_RC_FMT1) && !(rc & KVAULT_RC_P) &&
 	       (rc & KVAULT_RC_S);
-}
-
-static inline bool kvault_rc_handle(u32 rc)
-{
-	return (rc & KVAULT_RC_FMT1) && !(rc & KVAULT_RC_P) &&
-	       !(rc & KVAULT_RC_S) && (rc & 0x700);
 }
 
 /*

@@ -396,7 +396,7 @@ static int kvault_srk_get(struct kvault_seq *seq, u32 parent,
 		srk = &kvault_srk_persistent;
 		if (!srk->handle)
 			rc = kvault_srk_read(seq, KVAULT_SRK_PERSISTENT, srk);
-		if (rc > 0 && kvault_rc_base(rc) == KVAULT_RC_HANDLE)
+		if (rc > 0 && kvault_rc_gone(rc))
 			rc = -ENOENT;
 		else if (rc > 0)
 			rc = kvault_refused(seq, rc, "TPM2_ReadPublic");
@@ -426,7 +426,7 @@ static bool kvault_srk_stale(struct kvault_seq *seq, struct kvault_srk *srk,
 
 	if (seq->dead || !srk->handle)
 		return false;
-	if (kvault_rc_base(tpm_rc) == KVAULT_RC_HANDLE) {
+	if (kvault_rc_gone(tpm_rc)) {
 		stale = true;
 	} else {
 		rc = kvault_srk_read(seq, srk->handle, &now);
@@ -666,7 +666,7 @@ static int kvault_load(struct kvault_seq *seq,
 	if (rc > 0) {
 		why->tpm_rc = rc;
 		base = kvault_rc_base(rc);
-		if (may_retry && (base == KVAULT_RC_HANDLE ||
+		if (may_retry && (kvault_rc_gone(rc) ||
 				  base == KVAULT_RC_INTEGRITY) &&
 		    kvault_srk_stale(seq, srk, rc))
 			return KVAULT_SRK_RETRY;
@@ -677,8 +677,7 @@ static int kvault_load(struct kvault_seq *seq,
 				       "this TPM cannot load the blob (sealed elsewhere, or corrupt)");
 			return -EBADMSG;
 		}
-		if (obj->parent == KVAULT_SRK_PERSISTENT &&
-		    kvault_rc_handle(rc) && base == KVAULT_RC_HANDLE) {
+		if (obj->parent == KVAULT_SRK_PERSISTENT && kvault_rc_gone(rc)) {
 			NL_SET_ERR_MSG(seq->extack,
 				       "the blob's parent, the SRK at 0x81000001, is missing");
 			return -EBADMSG;
@@ -774,7 +773,7 @@ static int kvault_seal_once(struct kvault_seq *seq,
 	kvault_session_end(seq, &sess);
 	if (rc > 0) {
 		base = kvault_rc_base(rc);
-		if (may_retry && (base == KVAULT_RC_HANDLE ||
+		if (may_retry && (kvault_rc_gone(rc) ||
 				  base == KVAULT_RC_AUTH_FAIL ||
 				  base == KVAULT_RC_BAD_AUTH) &&
 		    kvault_srk_stale(seq, srk, rc))
