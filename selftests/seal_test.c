@@ -359,8 +359,9 @@ static int pcr16_extend(void)
 {
 	char out[512];
 
-	return sh(out, sizeof(out), TOOLS_RM " tpm2_pcrextend "
-		  "16:sha256=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	/* every bank, so that a policy in any of them sees the change */
+	return sh(out, sizeof(out), TOOLS_RM " tpm2_pcrextend 16:"
+		  "sha1=%040d,sha256=%064d,sha384=%096d,sha512=%0128d", 16, 16, 16, 16);
 }
 
 static int pcr16_reset(void)
@@ -1403,6 +1404,38 @@ static int tools_policy(uint16_t bank, uint32_t mask, const uint8_t *values,
 	return n == SHA256_LEN ? 0 : -1;
 }
 
+/*
+ * PolicyPCR [+ PolicyAuthValue] computed here (TPM 2.0 part 3, 23.7 and
+ * 23.18), for selections tpm2_policypcr refuses (more than 8 PCRs):
+ * H(0^32 || TPM_CC_PolicyPCR || TPML_PCR_SELECTION || H(values)), then
+ * H(that || TPM_CC_PolicyAuthValue); every hash SHA-256 (the nameAlg).
+ */
+static int policy_digest_c(uint16_t bank, uint32_t mask, const uint8_t *values,
+			   size_t vlen, int pin, uint8_t out[SHA256_LEN])
+{
+	uint8_t buf[32 + 4 + 10 + SHA256_LEN];
+	static const uint8_t cc_pcr[4] = { 0, 0, 0x01, 0x7f };
+	static const uint8_t cc_auth[4] = { 0, 0, 0x01, 0x6b };
+
+	memset(buf, 0, 32);
+	memcpy(buf + 32, cc_pcr, 4);
+	memcpy(buf + 36, "\0\0\0\1", 4);		/* count */
+	buf[40] = (uint8_t)(bank >> 8);
+	buf[41] = (uint8_t)bank;
+	buf[42] = 3;				/* sizeofSelect */
+	buf[43] = (uint8_t)mask;
+	buf[44] = (uint8_t)(mask >> 8);
+	buf[45] = (uint8_t)(mask >> 16);
+	if (kcapi_md_sha256(values, vlen, buf + 46, SHA256_LEN) != SHA256_LEN ||
+	    kcapi_md_sha256(buf, sizeof(buf), out, SHA256_LEN) != SHA256_LEN)
+		return -1;
+	if (!pin)
+		return 0;
+	memcpy(buf, out, SHA256_LEN);
+	memcpy(buf + SHA256_LEN, cc_auth, 4);
+	return kcapi_md_sha256(buf, SHA256_LEN + 4, out, SHA256_LEN) == SHA256_LEN ? 0 : -1;
+}
+
 TEST_F_TIMEOUT(seal, policy_digest_matches_tpm2_policypcr, 120)
 {
 	struct {
@@ -1418,7 +1451,7 @@ TEST_F_TIMEOUT(seal, policy_digest_matches_tpm2_policypcr, 120)
 		{ KVAULT_TPM_ALG_SHA256, 1U << 16 | 1U << 23, 0, 1 },
 		{ KVAULT_TPM_ALG_SHA256, KVAULT_PCR_MASK_ALL, 0, 0 },
 	};
-	uint8_t want[64], values[KVAULT_PCR_COUNT * 64];
+	uint8_t want[64], mine[SHA256_LEN], values[KVAULT_PCR_COUNT * 64];
 	static char out[8192];
 	struct kvault_key_seal r;
 	struct parsed p;
@@ -1437,13 +1470,27 @@ TEST_F_TIMEOUT(seal, policy_digest_matches_tpm2_policypcr, 120)
 			TH_LOG("case %zu: seal tpm_rc %#x", i, r.tpm_rc);
 		ASSERT_EQ(0, parse_blob(b.b, b.len, &p)) TH_LOG("%s", p.err);
 		ASSERT_EQ(SHA256_LEN, p.authpol_len);
+		/* computed here, from the values the blob names */
+		EXPECT_EQ(vlen, p.nvalues * p.digest_size);
+		if (!cases[i].explicit)
+			EXPECT_EQ((long)vlen, current_values(cases[i].bank, cases[i].mask, values));
+		ASSERT_EQ(0, policy_digest_c(cases[i].bank, cases[i].mask, values, vlen,
+					     cases[i].pin, mine));
+		EXPECT_EQ(0, memcmp(mine, b.b + p.authpol_off, SHA256_LEN))
+			TH_LOG("case %zu (%s, mask %#x, pin %d): authPolicy is not PolicyPCR%s",
+			       i, bank_name(cases[i].bank), cases[i].mask, cases[i].pin,
+			       cases[i].pin ? " + PolicyAuthValue" : "");
+		/* tpm2_policypcr takes at most 8 PCRs */
+		if (popcount(cases[i].mask) > 8)
+			continue;
 		ASSERT_EQ(0, tools_policy(cases[i].bank, cases[i].mask,
 					  cases[i].explicit ? values : NULL, vlen,
 					  cases[i].pin, want, out, sizeof(out)))
 			TH_LOG("case %zu: %s", i, out);
 		EXPECT_EQ(0, memcmp(want, b.b + p.authpol_off, SHA256_LEN))
-			TH_LOG("case %zu (%s, mask %#x, pin %d): kvault's authPolicy differs",
+			TH_LOG("case %zu (%s, mask %#x, pin %d): kvault's authPolicy differs from tpm2_policypcr's",
 			       i, bank_name(cases[i].bank), cases[i].mask, cases[i].pin);
+		EXPECT_EQ(0, memcmp(want, mine, SHA256_LEN));
 	}
 	ASSERT_HANDLES_CLEAN("policy digests");
 }
@@ -1487,8 +1534,9 @@ static void tools_unseal(struct __test_metadata *_metadata, const struct blob *b
 
 TEST_F_TIMEOUT(seal, tpm2_tools_unseal_imported_material, 120)
 {
+	/* "kvault-known-material-0123456789" */
 	static const char hexkey[] =
-		"6b7661756c742d6b6e6f776e2d6d6174657269616c2d3031323334353637383961";
+		"6b7661756c742d6b6e6f776e2d6d6174657269616c2d30313233343536373839";
 	static char payload[2 * KVAULT_BLOB_MAX + 256];
 	uint8_t key[32], got[256];
 	struct parsed p;
@@ -1498,8 +1546,8 @@ TEST_F_TIMEOUT(seal, tpm2_tools_unseal_imported_material, 120)
 
 	ASSERT_EQ(0, hex_decode(hexkey, key, sizeof(key)));
 	ASSERT_EQ(0, kt_set_import(1));
-	id = kt_add("sl-tools", "import hmac-sha256 6b7661756c742d6b6e6f776e2d6d6174657269616c2d3031323334353637383961 pcrs=sha256:0,7",
-		    self->ring);
+	snprintf(payload, sizeof(payload), "import hmac-sha256 %s pcrs=sha256:0,7", hexkey);
+	id = kt_add("sl-tools", payload, self->ring);
 	kt_set_import(0);
 	ASSERT_LT(0, id) TH_LOG("import ... pcrs=: %d", id);
 	ASSERT_LT(0, key_read_hex(id, payload, sizeof(payload)));
@@ -1513,8 +1561,8 @@ TEST_F_TIMEOUT(seal, tpm2_tools_unseal_imported_material, 120)
 
 	/* with a PIN: PolicyPCR + PolicyAuthValue, the PIN as authValue */
 	ASSERT_EQ(0, kt_set_import(1));
-	id = kt_add("sl-tools-pin", "import hmac-sha256 6b7661756c742d6b6e6f776e2d6d6174657269616c2d3031323334353637383961 pcrs=sha1:7 pin=" PIN,
-		    self->ring);
+	snprintf(payload, sizeof(payload), "import hmac-sha256 %s pcrs=sha1:7 pin=" PIN, hexkey);
+	id = kt_add("sl-tools-pin", payload, self->ring);
 	kt_set_import(0);
 	ASSERT_LT(0, id) TH_LOG("import ... pin=: %d", id);
 	ASSERT_LT(0, key_read_hex(id, payload, sizeof(payload)));
