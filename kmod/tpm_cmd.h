@@ -81,6 +81,7 @@ struct netlink_ext_ack;
  * session or parameter it is about in bits 6 and 8-11; kvault_rc_base()
  * strips them.
  */
+#define KVAULT_RC_TPM_FAIL		0x009	/* TPM_FAIL: QEMU, swtpm gone */
 #define KVAULT_RC_FMT1			0x080
 #define KVAULT_RC_P			0x040	/* format one: a parameter */
 #define KVAULT_RC_S			0x800	/* format one: a session */
@@ -91,6 +92,7 @@ struct netlink_ext_ack;
 #define KVAULT_RC_POLICY_FAIL		0x09D
 #define KVAULT_RC_INTEGRITY		0x09F
 #define KVAULT_RC_BAD_AUTH		0x0A2
+#define KVAULT_RC_FAILURE		0x101
 #define KVAULT_RC_PCR_CHANGED		0x128
 #define KVAULT_RC_SENSITIVE		0x155
 #define KVAULT_RC_OBJECT_MEMORY		0x902

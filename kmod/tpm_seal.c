@@ -245,6 +245,8 @@ static void kvault_seal_end(struct kvault_seq *seq, int rc)
 	if (seq->dead && rc == -EIO) {
 		if (seq->transport_rc == -ETIME)
 			NL_SET_ERR_MSG(seq->extack, "TPM did not answer in time");
+		else if (seq->transport_rc == -ENODEV)
+			NL_SET_ERR_MSG(seq->extack, "the TPM failed or is gone");
 		else
 			NL_SET_ERR_MSG(seq->extack, "TPM command failed in transport");
 	}

@@ -266,10 +266,12 @@ out:
  * @seq:      the sequence
  * @min_body: the least response body a success must carry
  *
- * After a transport failure the sequence is dead: nothing more is sent.
+ * After a transport failure, or a TPM in failure mode (or gone from
+ * behind an emulated interface), the sequence is dead: nothing more is
+ * sent.
  *
  * Return: the TPM's response code (0: success), or -EIO if the transport
- * failed, now or earlier in the sequence.
+ * or the TPM failed, now or earlier in the sequence.
  */
 int kvault_seq_send(struct kvault_seq *seq, size_t min_body)
 {
@@ -285,6 +287,13 @@ int kvault_seq_send(struct kvault_seq *seq, size_t min_body)
 				      rc);
 		seq->dead = true;
 		seq->transport_rc = rc;
+		return -EIO;
+	}
+	if (rc == KVAULT_RC_FAILURE || rc == KVAULT_RC_TPM_FAIL) {
+		/* Failure mode, or the TPM behind the interface is gone. */
+		pr_notice_ratelimited("the TPM failed (rc %#x)\n", rc);
+		seq->dead = true;
+		seq->transport_rc = -ENODEV;
 		return -EIO;
 	}
 	return rc;
