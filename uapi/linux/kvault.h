@@ -546,8 +546,8 @@ struct kvault_key_op {
 #define KVAULT_SEAL_ST_PIN		(1U << 0)	/* the blob needs a PIN */
 #define KVAULT_SEAL_ST_LOCKOUT		(1U << 1)	/* TPM in DA lockout */
 #define KVAULT_SEAL_ST_LOADABLE		(1U << 2)	/* this TPM loads it */
-#define KVAULT_SEAL_ST_WOULD_UNSEAL	(1U << 3)	/* loadable, PCRs match,
-							 * no lockout */
+/* loadable, the PCRs match and the TPM is not in lockout */
+#define KVAULT_SEAL_ST_WOULD_UNSEAL	(1U << 3)
 
 /**
  * struct kvault_key_seal - KVAULT_IOC_KEY_SEAL, _RESEAL, _LOAD, _CHECK
@@ -585,8 +585,9 @@ struct kvault_key_op {
  * only opens on this TPM) and keeps the blob with the key; RESEAL replaces
  * the blob of a sealed key (EINVAL for one that is not sealed). A blob
  * records the attributes the key had when it was sealed: after
- * KEY_TIGHTEN, reseal and delete the older blobs. LOAD unseals a blob into a new key @name in the vault's keyring, as
- * KEY_CREATE would create it. CHECK answers "would this blob unseal now?"
+ * KEY_TIGHTEN, reseal and delete the older blobs. LOAD unseals a blob
+ * into a new key @name in the vault's keyring, as KEY_CREATE would create
+ * it. CHECK answers "would this blob unseal now?"
  * without unsealing: it loads the object (then flushes it), compares the
  * PCRs and reads the lockout state; it is an error only for a malformed
  * blob or a TPM failure. The out fields are written on failure too.
