@@ -59,7 +59,8 @@ for k in "$k61" "$k612"; do
 	[ "$k" = "$k612" ] && ko=$build/kmod/$k612-dkms/kvault.ko
 	say "== sealing: reboot persistence and bus check on $k"
 	counted "seal reboot $k" "$results/seal-reboot-$k.tap" selftests/seal-reboot.sh \
-		--kernel "$k" --ko "$ko" --ctl "$build/userspace" --out "$results/seal-reboot-$k"
+		--kernel "$k" --ko "$ko" --ctl "$build/userspace" --bin "$build/selftests" \
+		--out "$results/seal-reboot-$k"
 	counted "seal bus check $k" "$results/seal-bus-$k.tap" selftests/seal-bus-check.sh \
 		--kernel "$k" --ko "$ko" --out "$results/seal-bus-$k"
 	counted "seal TPM fault $k" "$results/seal-fault-$k.tap" selftests/seal-fault.sh \

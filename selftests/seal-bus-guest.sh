@@ -27,17 +27,17 @@ param=/sys/module/kvault/parameters/allow_plaintext_import
 
 check "insmod kvault.ko" insmod "$ko" || exit 1
 echo 1 >"$param"
-k1=$(keyctl add kvault bus-1 "import secret-64 $KV_M1 pcrs=sha256:7" @s)
+k1=$(keyctl add kvault bus-1 "import secret-64 $KV_M1 pcrs=sha256:7" @u)
 check "import + seal material 1 (secret-64, no PIN): $k1" test -n "$k1"
-k2=$(keyctl add kvault bus-2 "import hmac-sha256 $KV_M2 pcrs=sha256:7,16 pin=$KV_PIN" @s)
+k2=$(keyctl add kvault bus-2 "import hmac-sha256 $KV_M2 pcrs=sha256:7,16 pin=$KV_PIN" @u)
 check "import + seal material 2 (hmac-sha256, PIN): $k2" test -n "$k2"
 echo 0 >"$param"
 
 b1=$(keyctl pipe "$k1")
 b2=$(keyctl pipe "$k2")
-l1=$(keyctl add kvault bus-1l "load $b1" @s)
+l1=$(keyctl add kvault bus-1l "load $b1" @u)
 check "load (unseal) material 1: $l1" test -n "$l1"
-l2=$(keyctl add kvault bus-2l "load $b2 pin=$KV_PIN" @s)
+l2=$(keyctl add kvault bus-2l "load $b2 pin=$KV_PIN" @u)
 check "load (unseal) material 2 with its PIN: $l2" test -n "$l2"
 printf 'bus check' >/tmp/d
 keyctl pkey_sign "$k2" 0 /tmp/d >/tmp/d.sig

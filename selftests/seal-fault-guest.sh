@@ -26,10 +26,10 @@ now() { cut -d' ' -f1 /proc/uptime; }
 LIMIT=${KV_FAULT_LIMIT:-150}	# seconds one attempt may take
 
 check "insmod kvault.ko" insmod "$ko" || exit 1
-k=$(keyctl add kvault f-key "new hmac-sha256 pcrs=sha256:7" @s)
+k=$(keyctl add kvault f-key "new hmac-sha256 pcrs=sha256:7" @u)
 check "seal a key (keyctl new ... pcrs=sha256:7): $k" test -n "$k" || exit 1
 hex=$(keyctl pipe "$k")
-l=$(keyctl add kvault f-load0 "load $hex" @s)
+l=$(keyctl add kvault f-load0 "load $hex" @u)
 check "unseal its blob while the TPM is up: $l" test -n "$l"
 
 # tell the host to kill swtpm, and keep unsealing until one fails
@@ -37,7 +37,7 @@ now >"$out/kill-now"
 i=1 first_fail=0 slow=0 ok_after=0
 while [ "$i" -le 400 ]; do
 	t0=$(now)
-	keyctl add kvault "f-load$i" "load $hex" @s >/dev/null 2>"$out/err$i"
+	keyctl add kvault "f-load$i" "load $hex" @u >/dev/null 2>"$out/err$i"
 	rc=$?
 	t1=$(now)
 	d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
@@ -61,7 +61,7 @@ tail -n 4 "$out/attempts"
 
 # sealing fails too, within the bound, with EIO
 t0=$(now)
-keyctl add kvault f-seal2 "new aes-128 pcrs=sha256:7" @s >/dev/null 2>"$out/seal-err"
+keyctl add kvault f-seal2 "new aes-128 pcrs=sha256:7" @u >/dev/null 2>"$out/seal-err"
 rc=$?
 t1=$(now)
 d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
@@ -70,6 +70,6 @@ check "...with EIO" grep -q 'Input/output error' "$out/seal-err"
 check "...within ${LIMIT}s" awk -v d="$d" -v l="$LIMIT" 'BEGIN { exit !(d <= l) }'
 # keys without sealing still work
 check "a key without sealing can still be created" \
-	sh -c "keyctl add kvault f-plain 'new aes-128' @s >/dev/null"
+	sh -c "keyctl add kvault f-plain 'new aes-128' @u >/dev/null"
 check "rmmod kvault" rmmod kvault
 echo "done" >"$out/fault-done"

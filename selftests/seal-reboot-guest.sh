@@ -17,11 +17,12 @@
 #           PCR 16; key load and key check say the same; the blob files
 #           are intact.
 #
-# usage: seal-reboot-guest.sh 1|2|3 KVAULT_KO KVAULTCTL_DIR
+# usage: seal-reboot-guest.sh 1|2|3 KVAULT_KO KVAULTCTL_DIR SELFTEST_DIR
+# (SELFTEST_DIR has pkey_tool: keyctl(1) cannot decrypt with AES-GCM keys)
 # Writes "ok - ..." / "not ok - ..." lines (numbered by the host) to
 # $KVAULT_RESULTS/reboot.res; details to stdout (guest.log).
 set -u
-phase=$1 ko=$2 ctldir=$3
+phase=$1 ko=$2 ctldir=$3 bindir=$4
 out=${KVAULT_RESULTS:?KVAULT_RESULTS is not set}
 export PATH="$ctldir:$PATH"
 store=/var/lib/kvault
@@ -66,13 +67,13 @@ case $phase in
 		sh -c "keyctl pkey_sign $id 0 $data >$rec/rb-mac.sig"
 	check "the signature is version 1 + 32 bytes" \
 		test "$(stat -c %s "$rec/rb-mac.sig" 2>/dev/null)" = 36
-	aes=$(keyctl add kvault rb-aes "new aes-256 pcrs=sha256:7" @s)
+	aes=$(keyctl add kvault rb-aes "new aes-256 pcrs=sha256:7" @u)
 	check "keyctl add rb-aes \"new aes-256 pcrs=sha256:7\" ($aes)" test -n "$aes"
 	keyctl pipe "$aes" | unhex >"$store/rb-aes.blob"
 	check "keyctl pipe rb-aes into the store" test -s "$store/rb-aes.blob"
 	chmod 600 "$store/rb-aes.blob"
 	check "encrypt the data with rb-aes" \
-		sh -c "keyctl pkey_encrypt $aes 0 $data >$rec/rb-aes.ct && test -s $rec/rb-aes.ct"
+		sh -c "$bindir/pkey_tool encrypt $aes $data >$rec/rb-aes.ct && test -s $rec/rb-aes.ct"
 	ls -l "$store" "$rec"
 	;;
 2)
@@ -90,7 +91,7 @@ case $phase in
 	aes=$(key_id rb-aes)
 	check "rb-aes is loaded ($aes)" test -n "$aes"
 	check "rb-aes decrypts boot 1's ciphertext to the data" \
-		sh -c "keyctl pkey_decrypt $aes 0 $rec/rb-aes.ct | cmp - $data"
+		sh -c "$bindir/pkey_tool decrypt $aes $rec/rb-aes.ct | cmp - $data"
 	check "key check rb-mac: would unseal" kvaultctl key check rb-mac
 	;;
 3)

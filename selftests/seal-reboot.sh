@@ -8,22 +8,24 @@
 # dmesg and a finished run). Run by scripts/check.sh for each kernel.
 #
 # usage: selftests/seal-reboot.sh --kernel KVER --ko KVAULT_KO
-#          --ctl KVAULTCTL_DIR --out DIR [--timeout SEC (300)]
+#          --ctl KVAULTCTL_DIR --bin SELFTEST_DIR --out DIR [--timeout SEC (300)]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-KVER='' KO='' CTL='' OUT='' TIMEOUT=300
+KVER='' KO='' CTL='' BIN='' OUT='' TIMEOUT=300
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KVER=${2:?}; shift ;;
 	--ko) KO=${2:?}; shift ;;
 	--ctl) CTL=${2:?}; shift ;;
+	--bin) BIN=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
 	--timeout) TIMEOUT=${2:?}; shift ;;
 	*) echo "seal-reboot: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
-{ [ -n "$KVER" ] && [ -f "$KO" ] && [ -x "$CTL/kvaultctl" ] && [ -n "$OUT" ]; } ||
+{ [ -n "$KVER" ] && [ -f "$KO" ] && [ -x "$CTL/kvaultctl" ] && [ -x "$BIN/pkey_tool" ] &&
+  [ -n "$OUT" ]; } ||
 	{ sed -n '10,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 mkdir -p "$OUT"
@@ -46,7 +48,7 @@ for boot in 1 2 3; do
 	o=$OUT/boot$boot
 	"$HERE/vm/run-guest.sh" --kernel "$KVER" --tpm --tpm-state "$OUT/tpmstate" \
 		--disk "$disk" --out "$o" --timeout "$TIMEOUT" --quiet -- \
-		"$HERE/seal-reboot-guest.sh" "$boot" "$KO" "$CTL" >"$o.log" 2>&1
+		"$HERE/seal-reboot-guest.sh" "$boot" "$KO" "$CTL" "$BIN" >"$o.log" 2>&1
 	rc=$?
 	if [ -f "$o/reboot.res" ]; then
 		while read -r status rest; do
