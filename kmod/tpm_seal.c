@@ -1082,7 +1082,8 @@ int kvault_tpm_check(const struct kvault_pcr_policy *pol, bool pin,
 		rc = kvault_load(&seq, obj, &name, false, &srk, &object, why);
 	}
 	if (!rc)
-		rc = kvault_seq_flush(&seq, object);
+		/* A flush the TPM refuses is logged; only a dead TPM fails. */
+		rc = min(kvault_seq_flush(&seq, object), 0);
 	else if (rc == -EBADMSG)
 		rc = 0;		/* not loadable: a refusal, in @why */
 	if (!rc)
