@@ -20,7 +20,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
-#include "kvault.h"
+#include "tpm_cmd.h"
 
 #define KVAULT_BLOB_MAGIC	"KVB1"
 /* magic, version, header length, five key fields, flags, bank, size, mask */
@@ -38,23 +38,45 @@ static const u8 kvault_tpmkey_oid[] = {
 #define KVAULT_DER_OCTETS	0x04
 #define KVAULT_DER_CTX0		0xa0	/* [0] EXPLICIT, constructed */
 
-/* TPMT_PUBLIC of a sealed object, after the TPM2B size. */
-#define KVAULT_TPM_ALG_KEYEDHASH	0x0008
-#define KVAULT_TPMA_NO_DA		BIT(10)
+/* The PCR banks kvault seals to: their hash is in the kernel's crypto API. */
+static const struct kvault_bank_info kvault_banks[] = {
+	{ KVAULT_TPM_ALG_SHA1, 20, "sha1" },
+	{ KVAULT_TPM_ALG_SHA256, 32, "sha256" },
+	{ KVAULT_TPM_ALG_SHA384, 48, "sha384" },
+	{ KVAULT_TPM_ALG_SHA512, 64, "sha512" },
+};
 
-static int kvault_bank_digest_size(u16 bank)
+/**
+ * kvault_bank_info() - what kvault knows of a PCR bank
+ * @bank: TCG algorithm identifier
+ *
+ * Return: its digest size and hash name, or NULL for a bank kvault cannot
+ * seal to.
+ */
+const struct kvault_bank_info *kvault_bank_info(u16 bank)
 {
-	switch (bank) {
-	case KVAULT_TPM_ALG_SHA1:
-		return 20;
-	case KVAULT_TPM_ALG_SHA256:
-		return 32;
-	case KVAULT_TPM_ALG_SHA384:
-		return 48;
-	case KVAULT_TPM_ALG_SHA512:
-		return 64;
-	}
-	return -EINVAL;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(kvault_banks); i++)
+		if (kvault_banks[i].bank == bank)
+			return &kvault_banks[i];
+	return NULL;
+}
+
+/**
+ * kvault_bank_by_name() - a PCR bank by its hash's name
+ * @name: "sha1", "sha256", "sha384" or "sha512"
+ *
+ * Return: the bank, or NULL.
+ */
+const struct kvault_bank_info *kvault_bank_by_name(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(kvault_banks); i++)
+		if (!strcmp(kvault_banks[i].name, name))
+			return &kvault_banks[i];
+	return NULL;
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -298,7 +320,7 @@ static int kvault_blob_check_public(const struct kvault_blob_meta *m)
 	u32 attrs;
 
 	if (kvault_get_u16(&r) != m->obj.pub_len - 2 ||
-	    kvault_get_u16(&r) != KVAULT_TPM_ALG_KEYEDHASH ||
+	    kvault_get_u16(&r) != KVAULT_ALG_KEYEDHASH ||
 	    kvault_get_u16(&r) != KVAULT_TPM_ALG_SHA256)
 		return -EINVAL;
 	attrs = kvault_get_u32(&r);
@@ -308,7 +330,7 @@ static int kvault_blob_check_public(const struct kvault_blob_meta *m)
 	if (!policy)
 		return -EINVAL;
 	/* without a PIN the object is noDA; with one, wrong PINs must count */
-	if (!(attrs & KVAULT_TPMA_NO_DA) != !!(m->flags & KVAULT_SEAL_PIN))
+	if (!(attrs & KVAULT_OA_NO_DA) != !!(m->flags & KVAULT_SEAL_PIN))
 		return -EBADMSG;
 	kvault_tpm_policy_digest(&m->pol, m->flags & KVAULT_SEAL_PIN, want);
 	return crypto_memneq(want, policy, sizeof(want)) ? -EBADMSG : 0;
@@ -384,8 +406,8 @@ int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m)
 {
 	struct kvault_rbuf r = { blob, len };
 	const u8 *p;
+	const struct kvault_bank_info *bank;
 	u32 nvalues, der_len, plen;
-	int size;
 
 	memset(m, 0, sizeof(*m));
 	if (len > KVAULT_BLOB_MAX || len < KVAULT_BLOB_FIXED + KVAULT_BLOB_TAG_LEN)
@@ -421,8 +443,8 @@ int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m)
 	    !m->version || (m->flags & ~KVAULT_SEAL_PIN))
 		return -EINVAL;
 
-	size = kvault_bank_digest_size(m->pol.bank);
-	if (size < 0 || size != m->pol.digest_size || !m->pol.mask ||
+	bank = kvault_bank_info(m->pol.bank);
+	if (!bank || bank->size != m->pol.digest_size || !m->pol.mask ||
 	    (m->pol.mask & ~KVAULT_PCR_MASK_ALL))
 		return -EINVAL;
 	nvalues = hweight32(m->pol.mask) * m->pol.digest_size;
@@ -465,41 +487,4 @@ int kvault_blob_verify(const u8 *blob, u32 len, const u8 *material, u32 mlen)
 		rc = -EBADMSG;
 	memzero_explicit(tag, sizeof(tag));
 	return rc;
-}
-
-/**
- * kvault_blob_pcr_bank() - a PCR bank name's TCG algorithm identifier
- * @name: "sha1", "sha256", "sha384" or "sha512"
- * @bank: receives the identifier
- * @size: receives the digest size
- *
- * Return: 0 or -EINVAL.
- */
-int kvault_blob_pcr_bank(const char *name, u16 *bank, u16 *size)
-{
-	static const struct {
-		const char *name;
-		u16 bank;
-	} banks[] = {
-		{ "sha1", KVAULT_TPM_ALG_SHA1 },
-		{ "sha256", KVAULT_TPM_ALG_SHA256 },
-		{ "sha384", KVAULT_TPM_ALG_SHA384 },
-		{ "sha512", KVAULT_TPM_ALG_SHA512 },
-	};
-	u32 i;
-
-	for (i = 0; i < ARRAY_SIZE(banks); i++) {
-		if (!strcmp(name, banks[i].name)) {
-			*bank = banks[i].bank;
-			*size = kvault_bank_digest_size(*bank);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* The digest size of a bank kvault can seal to, or -EINVAL. */
-int kvault_blob_bank_size(u16 bank)
-{
-	return kvault_bank_digest_size(bank);
 }

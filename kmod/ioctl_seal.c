@@ -91,12 +91,12 @@ static int kvault_ioctl_seal_key(struct kvault_key_seal *req, bool reseal,
 	    (!req->pcr_bank && !reseal))
 		return -EINVAL;
 	if (req->pcr_bank) {
-		int size = kvault_blob_bank_size(req->pcr_bank);
+		const struct kvault_bank_info *bank = kvault_bank_info(req->pcr_bank);
 
-		if (size < 0 || req->pcr_mask & ~KVAULT_PCR_MASK_ALL)
+		if (!bank || req->pcr_mask & ~KVAULT_PCR_MASK_ALL)
 			return -EINVAL;
 		p->pol.bank = req->pcr_bank;
-		p->pol.digest_size = size;
+		p->pol.digest_size = bank->size;
 		p->pol.mask = req->pcr_mask;
 	}
 	if (req->flags & KVAULT_SEAL_PCR_VALUES) {
@@ -144,7 +144,22 @@ static void kvault_seal_report(struct kvault_key_seal *req,
 	req->status = why->status;
 }
 
-/* CHECK, and LOAD's explanation of a refusal: nothing is unsealed. */
+/* The blob's PCR set, for LOAD's report. */
+static void kvault_ioctl_blob_policy(struct kvault_key_seal *req,
+				     const struct kvault_key_params *p)
+{
+	struct kvault_blob_meta *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (m && !kvault_blob_parse(p->blob, p->blob_len, m)) {
+		req->pcr_bank = m->pol.bank;
+		req->pcr_mask = m->pol.mask;
+		if (m->flags & KVAULT_SEAL_PIN)
+			req->status |= KVAULT_SEAL_ST_PIN;
+	}
+	kfree(m);
+}
+
+/* CHECK: would it unseal? Nothing is unsealed. */
 static int kvault_ioctl_check_blob(struct kvault_key_seal *req,
 				   const struct kvault_key_params *p)
 {
@@ -171,6 +186,7 @@ static int kvault_ioctl_load(struct kvault_key_seal *req,
 			     struct kvault_key_params *p)
 {
 	static const char pin_opt[] = " pin=";
+	struct kvault_seal_report report;
 	size_t n = 5 + 2 * KVAULT_BLOB_MAX + sizeof(pin_opt) + KVAULT_PIN_MAX;
 	char *payload, *end;
 	int rc;
@@ -199,13 +215,13 @@ static int kvault_ioctl_load(struct kvault_key_seal *req,
 		end += p->pin_len;
 	}
 	*end = '\0';
+	kvault_seal_report_begin(&report);
 	rc = kvault_key_create(req->name, payload, &req->id);
+	kvault_seal_report_end(&report);
 	kfree_sensitive(payload);
 
-	/* say why the TPM refused, without unsealing again */
-	if (rc == -EKEYREJECTED || rc == -EACCES || rc == -EBUSY ||
-	    rc == -EBADMSG)
-		kvault_ioctl_check_blob(req, p);
+	kvault_seal_report(req, &report.why);
+	kvault_ioctl_blob_policy(req, p);
 	return rc;
 }
 

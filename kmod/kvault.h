@@ -273,10 +273,25 @@ int kvault_blob_build(const struct kvault_blob_meta *m, const u8 *material,
 		      u8 **blob, u32 *blob_len);
 int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m);
 int kvault_blob_verify(const u8 *blob, u32 len, const u8 *material, u32 mlen);
-int kvault_blob_pcr_bank(const char *name, u16 *bank, u16 *size);
-int kvault_blob_bank_size(u16 bank);
+
+struct kvault_bank_info {
+	u16 bank;			/* TCG algorithm identifier */
+	u16 size;			/* digest size */
+	const char *name;		/* its hash, for keyctl and the crypto API */
+};
+
+const struct kvault_bank_info *kvault_bank_info(u16 bank);
+const struct kvault_bank_info *kvault_bank_by_name(const char *name);
 
 /* seal.c: sealing keys, between the vault, the blob and the TPM */
+struct kvault_seal_report {
+	struct list_head node;
+	struct task_struct *task;
+	struct kvault_tpm_refusal why;
+};
+
+void kvault_seal_report_begin(struct kvault_seal_report *r);
+void kvault_seal_report_end(struct kvault_seal_report *r);
 int kvault_parse_seal_option(char *opt, struct kvault_key_params *p);
 int kvault_seal_params_check(struct kvault_key_params *p);
 int kvault_seal_unseal(struct kvault_key_params *p,

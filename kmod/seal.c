@@ -32,6 +32,42 @@ bool kvault_seal_locked(void)
 	return READ_ONCE(kvault_sealing_locked);
 }
 
+/*
+ * KVAULT_IOC_KEY_LOAD creates its key through the keyring core, whose
+ * preparse does the unseal; the TPM's refusal comes back to the ioctl
+ * through this list of the tasks waiting for one.
+ */
+static LIST_HEAD(kvault_seal_reports);
+static DEFINE_SPINLOCK(kvault_seal_reports_lock);
+
+void kvault_seal_report_begin(struct kvault_seal_report *r)
+{
+	memset(&r->why, 0, sizeof(r->why));
+	r->task = current;
+	spin_lock(&kvault_seal_reports_lock);
+	list_add(&r->node, &kvault_seal_reports);
+	spin_unlock(&kvault_seal_reports_lock);
+}
+
+void kvault_seal_report_end(struct kvault_seal_report *r)
+{
+	spin_lock(&kvault_seal_reports_lock);
+	list_del(&r->node);
+	spin_unlock(&kvault_seal_reports_lock);
+}
+
+/* Hand @why to the ioctl this task is running, if it waits for it. */
+static void kvault_seal_report_put(const struct kvault_tpm_refusal *why)
+{
+	struct kvault_seal_report *r;
+
+	spin_lock(&kvault_seal_reports_lock);
+	list_for_each_entry(r, &kvault_seal_reports, node)
+		if (r->task == current)
+			r->why = *why;
+	spin_unlock(&kvault_seal_reports_lock);
+}
+
 /* "0,2,7" or "0-7,11": PCRs 0..KVAULT_PCR_COUNT - 1, each at most once. */
 static int kvault_parse_pcr_list(char *list, u32 *mask)
 {
@@ -71,6 +107,7 @@ static int kvault_parse_pcr_list(char *list, u32 *mask)
  */
 int kvault_parse_seal_option(char *opt, struct kvault_key_params *p)
 {
+	const struct kvault_bank_info *bank;
 	char *colon;
 
 	if (!strncmp(opt, "pcrs=", 5)) {
@@ -80,10 +117,11 @@ int kvault_parse_seal_option(char *opt, struct kvault_key_params *p)
 		if (!colon)
 			return -EINVAL;
 		*colon = '\0';
-		if (kvault_blob_pcr_bank(opt + 5, &p->pol.bank,
-					 &p->pol.digest_size) ||
-		    kvault_parse_pcr_list(colon + 1, &p->pol.mask))
+		bank = kvault_bank_by_name(opt + 5);
+		if (!bank || kvault_parse_pcr_list(colon + 1, &p->pol.mask))
 			return -EINVAL;
+		p->pol.bank = bank->bank;
+		p->pol.digest_size = bank->size;
 		return 0;
 	}
 	if (!strncmp(opt, "pcrvalues=", 10)) {
@@ -189,7 +227,9 @@ int kvault_seal_unseal(struct kvault_key_params *p,
 	p->attrs = m->attrs;
 	p->version = m->version;
 	p->import = true;
+	why->status |= KVAULT_SEAL_ST_LOADABLE | KVAULT_SEAL_ST_WOULD_UNSEAL;
 out:
+	kvault_seal_report_put(why);
 	kfree(m);
 	return rc;
 }
@@ -265,6 +305,7 @@ static int kvault_seal_current_set(struct kvault_key *kk,
 int kvault_seal_key(struct kvault_key *kk, const struct kvault_key_params *p)
 {
 	struct kvault_seal_ctx ctx = { .p = p };
+	const struct kvault_bank_info *bank;
 	struct kvault_version *v;
 	int rc;
 
@@ -283,7 +324,8 @@ int kvault_seal_key(struct kvault_key *kk, const struct kvault_key_params *p)
 			goto out;
 	}
 	rc = -EINVAL;
-	if (kvault_blob_bank_size(ctx.pol->bank) != ctx.pol->digest_size ||
+	bank = kvault_bank_info(ctx.pol->bank);
+	if (!bank || bank->size != ctx.pol->digest_size ||
 	    !ctx.pol->mask || (ctx.pol->mask & ~KVAULT_PCR_MASK_ALL))
 		goto out;
 	if (p->seal_flags & KVAULT_SEAL_PCR_VALUES) {

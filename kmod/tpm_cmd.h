@@ -36,12 +36,8 @@ struct netlink_ext_ack;
 #define KVAULT_CC_POLICY_PCR		0x0000017F
 
 /* Algorithms (TCG Algorithm Registry). */
-#define KVAULT_ALG_SHA1			0x0004
 #define KVAULT_ALG_AES			0x0006
 #define KVAULT_ALG_KEYEDHASH		0x0008
-#define KVAULT_ALG_SHA256		0x000B
-#define KVAULT_ALG_SHA384		0x000C
-#define KVAULT_ALG_SHA512		0x000D
 #define KVAULT_ALG_NULL			0x0010
 #define KVAULT_ALG_ECC			0x0023
 #define KVAULT_ALG_CFB			0x0043

@@ -65,51 +65,20 @@ static struct kvault_srk kvault_srk_persistent;	/* 0x81000001 */
 /* Internal: the SRK was stale and is forgotten; try the sequence again. */
 #define KVAULT_SRK_RETRY	(-ESTALE)
 
-/* Hashes kvault can compute a PCR bank's digest with. */
-static const char *kvault_bank_hash(u16 alg)
-{
-	switch (alg) {
-	case KVAULT_ALG_SHA1:
-		return "sha1";
-	case KVAULT_ALG_SHA256:
-		return "sha256";
-	case KVAULT_ALG_SHA384:
-		return "sha384";
-	case KVAULT_ALG_SHA512:
-		return "sha512";
-	}
-	return NULL;
-}
-
-static int kvault_bank_digest_size(u16 alg)
-{
-	switch (alg) {
-	case KVAULT_ALG_SHA1:
-		return 20;
-	case KVAULT_ALG_SHA256:
-		return 32;
-	case KVAULT_ALG_SHA384:
-		return 48;
-	case KVAULT_ALG_SHA512:
-		return 64;
-	}
-	return -1;
-}
-
 static int kvault_policy_check(const struct kvault_pcr_policy *pol,
 			       struct netlink_ext_ack *extack)
 {
-	int size = kvault_bank_digest_size(pol->bank);
+	const struct kvault_bank_info *bank = kvault_bank_info(pol->bank);
 
 	if (!pol->mask || (pol->mask & ~KVAULT_PCR_MASK_ALL)) {
 		NL_SET_ERR_MSG(extack, "PCR selection empty or out of range (0-23)");
 		return -EINVAL;
 	}
-	if (size < 0) {
+	if (!bank) {
 		NL_SET_ERR_MSG(extack, "PCR bank must be sha1, sha256, sha384 or sha512");
 		return -EINVAL;
 	}
-	if (pol->digest_size != size) {
+	if (pol->digest_size != bank->size) {
 		NL_SET_ERR_MSG(extack, "PCR values do not have the bank's digest size");
 		return -EINVAL;
 	}
@@ -477,7 +446,7 @@ static int kvault_object_check(const struct kvault_pcr_policy *pol, bool pin,
 	p.left = obj->pub_len - 2;
 	p.bad = false;
 	if (kvault_rsp_u16(&p) != KVAULT_ALG_KEYEDHASH ||
-	    kvault_rsp_u16(&p) != KVAULT_ALG_SHA256)
+	    kvault_rsp_u16(&p) != KVAULT_TPM_ALG_SHA256)
 		p.bad = true;
 	attrs = kvault_rsp_u32(&p);
 	policy = kvault_rsp_tpm2b(&p, &policy_len);
@@ -762,7 +731,7 @@ static int kvault_seal_once(struct kvault_seq *seq,
 	kvault_w_tpm2b(&w, a->data, a->len);
 	kvault_w_u16(&w, 2 + 2 + 4 + 2 + SHA256_DIGEST_SIZE + 2 + 2);
 	kvault_w_u16(&w, KVAULT_ALG_KEYEDHASH);		/* inPublic */
-	kvault_w_u16(&w, KVAULT_ALG_SHA256);
+	kvault_w_u16(&w, KVAULT_TPM_ALG_SHA256);
 	kvault_w_u32(&w, attrs);
 	kvault_w_tpm2b(&w, policy, sizeof(policy));
 	kvault_w_u16(&w, KVAULT_ALG_NULL);		/* scheme */
@@ -1120,7 +1089,7 @@ int kvault_tpm_extend(u32 pcr, struct netlink_ext_ack *extack)
 	struct tpm_digest *digests = NULL;
 	struct crypto_shash *tfm;
 	struct tpm_chip *chip;
-	const char *hash;
+	const struct kvault_bank_info *bank;
 	u32 i, n;
 	int rc;
 
@@ -1146,15 +1115,14 @@ int kvault_tpm_extend(u32 pcr, struct netlink_ext_ack *extack)
 	}
 	for (i = 0; i < n; i++) {
 		digests[i].alg_id = chip->allocated_banks[i].alg_id;
-		hash = kvault_bank_hash(digests[i].alg_id);
-		if (!hash || kvault_bank_digest_size(digests[i].alg_id) !=
-		    chip->allocated_banks[i].digest_size) {
+		bank = kvault_bank_info(digests[i].alg_id);
+		if (!bank || bank->size != chip->allocated_banks[i].digest_size) {
 			NL_SET_ERR_MSG(extack,
 				       "the TPM has a PCR bank whose hash kvault cannot compute");
 			rc = -EOPNOTSUPP;
 			goto out;
 		}
-		tfm = crypto_alloc_shash(hash, 0, 0);
+		tfm = crypto_alloc_shash(bank->name, 0, 0);
 		if (IS_ERR(tfm)) {
 			NL_SET_ERR_MSG(extack,
 				       "the hash of a PCR bank is unavailable");

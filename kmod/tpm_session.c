@@ -178,7 +178,7 @@ static void kvault_param_crypt(const struct kvault_session *sess,
 void kvault_name_of_public(const u8 *area, u16 len, struct kvault_name *name)
 {
 	name->len = KVAULT_NAME_MAX;
-	put_unaligned_be16(KVAULT_ALG_SHA256, name->b);
+	put_unaligned_be16(KVAULT_TPM_ALG_SHA256, name->b);
 	sha256(area, len, name->b + 2);
 }
 
@@ -375,7 +375,7 @@ int kvault_session_start(struct kvault_seq *seq, u32 tpm_key,
 	tpm_buf_append_u16(buf, KVAULT_ALG_AES);		/* symmetric */
 	tpm_buf_append_u16(buf, 128);
 	tpm_buf_append_u16(buf, KVAULT_ALG_CFB);
-	tpm_buf_append_u16(buf, KVAULT_ALG_SHA256);		/* authHash */
+	tpm_buf_append_u16(buf, KVAULT_TPM_ALG_SHA256);		/* authHash */
 	rc = kvault_seq_send(seq, 0);
 	if (rc)
 		goto out;

@@ -546,7 +546,7 @@ struct kvault_key_op {
 #define KVAULT_SEAL_ST_PIN		(1U << 0)	/* the blob needs a PIN */
 #define KVAULT_SEAL_ST_LOCKOUT		(1U << 1)	/* TPM in DA lockout */
 #define KVAULT_SEAL_ST_LOADABLE		(1U << 2)	/* this TPM loads it */
-/* loadable, the PCRs match and the TPM is not in lockout */
+/* loadable, the PCRs match, and (with a PIN) the TPM is not in lockout */
 #define KVAULT_SEAL_ST_WOULD_UNSEAL	(1U << 3)
 
 /**
