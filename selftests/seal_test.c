@@ -177,7 +177,7 @@ static int kv_seal(int fd, unsigned long cmd, key_serial_t id, uint16_t bank,
 		   size_t values_len, struct blob *out,
 		   struct kvault_key_seal *res)
 {
-	struct kvault_key_seal s, *r = res ? res : &s;
+	struct kvault_key_seal s = { 0 }, *r = res ? res : &s;
 	static struct blob scratch;
 	struct blob *b = out ? out : &scratch;
 	int rc;
@@ -206,7 +206,7 @@ static int kv_seal(int fd, unsigned long cmd, key_serial_t id, uint16_t bank,
 static int kv_load(int fd, const uint8_t *blob, size_t len, const char *name,
 		   const char *pin, key_serial_t *id, struct kvault_key_seal *res)
 {
-	struct kvault_key_seal s, *r = res ? res : &s;
+	struct kvault_key_seal s = { 0 }, *r = res ? res : &s;
 	int rc;
 
 	seal_init(r);
