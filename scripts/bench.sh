@@ -84,7 +84,15 @@ args+=("${EXTRA[@]+"${EXTRA[@]}"}")
 mkdir -p "$OUT"
 rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt} \
 	"$OUT"/seal-bench{.txt,.json,-progress.log}
-echo "== guest: $KREL, kvault_bench ${args[*]} (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
+# what runs, for the messages and the report's first line
+what="kvault_bench ${args[*]}"
+sargs="--seal-rounds $SEAL_ROUNDS --seal-keys $SEAL_KEYS"
+case $SEAL in
+only) what="seal_bench --rounds $SEAL_ROUNDS --keys $SEAL_KEYS"; shown="--seal-only $sargs" ;;
+0) shown="${args[*]} --no-seal" ;;
+*) what="$what, then seal_bench"; shown="${args[*]} $sargs" ;;
+esac
+echo "== guest: $KREL, $what (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
 start=$(date +%s)
 # kvault_bench runs `kvaultctl key list` at full population: put it on PATH
 selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
@@ -106,7 +114,7 @@ src=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
 	src="$src + uncommitted changes in kmod/, uapi/ or Kbuild"
 {
-	echo "kvault benchmark report ($(date -u +%F), scripts/bench.sh --kernel $KERNEL ${args[*]})"
+	echo "kvault benchmark report ($(date -u +%F), scripts/bench.sh --kernel $KERNEL $shown)"
 	echo "module source: $src"
 	echo "machine: $(nproc)-core $(uname -m) host ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
 	echo "  QEMU TCG guest (2 vCPUs, 1 GiB) with swtpm TPM 2.0; guest boot $(cat "$OUT/boot-seconds" 2>/dev/null || echo '?') s, whole run ${wall} s"
