@@ -53,9 +53,8 @@
 
 /*
  * The targets. Each is a generator + executor + checker (see struct
- * fuzz_target). Sealed blobs will be the next one, in its own target_*.c:
- * "sealed-blob" (import/unseal of mutated sealed blobs: bit flips, wrong
- * PCR policy, truncation, version fields), with weights per role.
+ * fuzz_target); sealing is target_seal.c's (seal ioctls, real blobs
+ * mutated, PCR_EXTEND only ever invalid) and target_keys.c's payloads.
  */
 static const struct fuzz_target *const fuzz_targets[] = {
 	&target_ioctl,
@@ -65,6 +64,9 @@ static const struct fuzz_target *const fuzz_targets[] = {
 	&target_dev_open_unpriv,
 	&target_keys_ioctl,
 	&target_keys_keyctl,
+	&target_seal_ioctl,
+	&target_seal_blob,
+	&target_pcr_extend,
 };
 #define NR_TARGETS (sizeof(fuzz_targets) / sizeof(fuzz_targets[0]))
 
@@ -643,6 +645,8 @@ static const char *const fc_names[FC_NR] = {
 	"ioctl:KEY_ENABLE", "ioctl:KEY_DISABLE", "ioctl:KEY_SCHEDULE_DESTROY",
 	"ioctl:KEY_CANCEL_DESTROY", "ioctl:KEY_DESTROY", "ioctl:KEY_INFO",
 	"ioctl:KEY_TIGHTEN", "keyctl:add_key", "keyctl:op",
+	"ioctl:KEY_SEAL", "ioctl:KEY_RESEAL", "ioctl:KEY_LOAD", "ioctl:KEY_CHECK",
+	"ioctl:PCR_EXTEND", "blob:LOAD", "blob:CHECK",
 };
 
 static void sum_stats(int role, struct fuzz_cmd_stats *out)

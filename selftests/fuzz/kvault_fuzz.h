@@ -59,6 +59,13 @@ enum fuzz_cmd {
 	FC_KEY_TIGHTEN,
 	FC_KEYCTL_ADD,		/* add_key("kvault", ...) */
 	FC_KEYCTL_OP,		/* keyctl read/describe/update/... on kvault keys */
+	FC_KEY_SEAL,		/* KVAULT_IOC_KEY_SEAL .. KEY_CHECK, in order */
+	FC_KEY_RESEAL,
+	FC_KEY_LOAD,
+	FC_KEY_CHECK,
+	FC_PCR_EXTEND,		/* only ever invalid */
+	FC_BLOB_LOAD,		/* KEY_LOAD / KEY_CHECK of a real (mutated) blob */
+	FC_BLOB_CHECK,
 	FC_NR
 };
 
@@ -183,6 +190,7 @@ int predict_copy_in(const struct mem *m, uint64_t a, uint32_t ksize,
 
 struct shared_worker;
 struct keys_model;
+struct seal_model;
 
 struct worker {
 	unsigned int tid;
@@ -197,6 +205,7 @@ struct worker {
 	size_t txcap, rxcap;
 	uint8_t *snap;			/* arena snapshot (unexpected writes) */
 	struct keys_model *keys;	/* target_keys.c: this worker's keys */
+	struct seal_model *seal;	/* target_seal.c: its real blob */
 	struct shared_worker *sh;
 	bool verbose;
 	bool replay;
@@ -260,6 +269,18 @@ extern const struct fuzz_target target_dev_open_unpriv;
 extern const struct fuzz_target target_genl;
 extern const struct fuzz_target target_keys_ioctl;
 extern const struct fuzz_target target_keys_keyctl;
+extern const struct fuzz_target target_seal_ioctl;
+extern const struct fuzz_target target_seal_blob;
+extern const struct fuzz_target target_pcr_extend;
+
+/*
+ * The boot lock: a valid KVAULT_IOC_PCR_EXTEND extends a PCR and refuses
+ * every seal and load until the module is reloaded. Every path that sends
+ * an ioctl whose command the kernel would take for PCR_EXTEND asks this
+ * first and does not send it if the struct in memory could be accepted
+ * (target_seal.c).
+ */
+bool pcr_extend_unsafe(const struct mem *m, unsigned int cmd, uint64_t a);
 
 void genl_sock_tune(struct worker *w, int fd);
 
@@ -275,7 +296,7 @@ size_t hexdump(char *buf, size_t len, size_t off, const void *data,
 /* Allowed results: a small set of 0 / -errno values. */
 struct expect {
 	int n;
-	int v[8];
+	int v[16];
 	enum fuzz_stage stage;	/* how deep the input gets if it succeeds */
 	bool indeterminate;	/* the model cannot say: no errno oracle */
 };
@@ -321,5 +342,25 @@ uint32_t import_param_flips(void);
 #define KEYS_SHARED	3
 enum { KN_OWN, KN_SHARED, KN_NONE };
 void keys_teardown(struct worker *w);
+void keys_name(const struct worker *w, int kind, unsigned int n, char *buf,
+	       size_t len);
+
+/* A slot as the keys model knows it (for target_seal.c). */
+enum { KX_ABSENT, KX_LIVE, KX_DEAD, KX_ORPHAN, KX_UNSURE };
+struct keys_view {
+	int x;			/* KX_* */
+	int32_t id;
+	uint32_t alg, len, usage, attrs, state, version;
+	bool revoked;
+	bool quiet;		/* live, and nothing can happen to it unseen */
+};
+void keys_view(struct worker *w, unsigned int slot, struct keys_view *v);
+/* The slot's key was sealed (KVAULT_KEY_SEALED), or the model lost it. */
+void keys_mark_sealed(struct worker *w, unsigned int slot);
+void keys_mark_unsure(struct worker *w, unsigned int slot);
+void seal_teardown(struct worker *w);
+/* The blob header's fields (big-endian, uapi "Blob format"). */
+#define BLOB_FIXED	40
+#define BLOB_TAG	32
 
 #endif /* KVAULT_FUZZ_H */

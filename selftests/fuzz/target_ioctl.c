@@ -101,6 +101,12 @@ static const unsigned int ioc_unmodelled[] = {
 #ifdef KVAULT_IOC_KEY_TIGHTEN
 	KVAULT_IOC_KEY_TIGHTEN,
 #endif
+	/* target_seal.c: sealing, and the boot lock (never valid) */
+	KVAULT_IOC_PCR_EXTEND,
+	KVAULT_IOC_KEY_SEAL,
+	KVAULT_IOC_KEY_RESEAL,
+	KVAULT_IOC_KEY_LOAD,
+	KVAULT_IOC_KEY_CHECK,
 	0,
 };
 
@@ -478,6 +484,12 @@ static void ioc_exec_fd(struct worker *w, struct ioc_in *in,
 		o->ex.indeterminate = true;
 	snap_take(w);
 
+	/* a random command may be PCR_EXTEND's: never send a valid one */
+	if (pcr_extend_unsafe(&w->mem, in->cmd, o->arg)) {
+		o->ex.indeterminate = true;
+		o->rc = -ENOTTY;
+		return;
+	}
 	o->rc = ioctl(fd, in->cmd, (unsigned long)o->arg) < 0 ? -errno : 0;
 
 	if ((o->status || o->pcr) && !o->ex.indeterminate) {

@@ -78,8 +78,6 @@ enum { K_CREATE, K_ROTATE, K_SET_MIN, K_ENABLE, K_DISABLE, K_SCHEDULE,
 
 /* ---- the model --------------------------------------------------------- */
 
-enum { KX_ABSENT, KX_LIVE, KX_DEAD, KX_ORPHAN, KX_UNSURE };
-
 struct kslot {
 	uint8_t x;		/* KX_* */
 	bool keyctl;		/* added with add_key() to our thread keyring */
@@ -160,9 +158,10 @@ void keys_teardown(struct worker *w)
 {
 	free(w->keys);
 	w->keys = NULL;
+	seal_teardown(w);
 }
 
-static void keys_name(const struct worker *w, int kind, unsigned int n, char *buf,
+void keys_name(const struct worker *w, int kind, unsigned int n, char *buf,
 	       size_t len)
 {
 	size_t k;
@@ -355,9 +354,11 @@ static int vault_op(const struct kslot *s, unsigned int op, uint32_t arg,
 	}
 	if (wd.expired) {
 		ns->exp_lo = ns->exp_hi = 1;	/* expired for good */
-		/* noticed (and wiped) only if key_validate() said "expired" */
-		if (!s->revoked)
+		/* noticed (and wiped, blob too) only if key_validate() said "expired" */
+		if (!s->revoked) {
 			ns->attrs |= KVAULT_KEY_EXPIRED;
+			ns->attrs &= ~KVAULT_KEY_SEALED;
+		}
 	}
 	if (op != K_DESTROY) {
 		if (s->revoked)
@@ -521,6 +522,40 @@ static void outc_adopt(struct kslot *s, const struct outc *o, int n, int rc,
 		*s = *pick;
 	else
 		s->x = KX_UNSURE;	/* a finding was reported */
+}
+
+/* ---- the slots as target_seal.c sees them ----------------------------------- */
+
+void keys_view(struct worker *w, unsigned int slot, struct keys_view *v)
+{
+	const struct kslot *s = &model(w)->s[slot % KEYS_SLOTS];
+
+	memset(v, 0, sizeof(*v));
+	v->x = s->x;
+	v->id = s->id;
+	v->alg = s->alg;
+	v->len = s->len;
+	v->usage = s->usage;
+	v->attrs = s->attrs;
+	v->state = s->state;
+	v->version = s->version;
+	v->revoked = s->revoked;
+	/* no deadline and no keyctl timeout: nothing happens to it unseen */
+	v->quiet = s->x == KX_LIVE && s->id > 0 &&
+		   s->state != KVAULT_KEY_STATE_DESTROY_PENDING && !s->exp_lo;
+}
+
+void keys_mark_sealed(struct worker *w, unsigned int slot)
+{
+	struct kslot *s = &model(w)->s[slot % KEYS_SLOTS];
+
+	if (s->x == KX_LIVE)
+		s->attrs |= KVAULT_KEY_SEALED;
+}
+
+void keys_mark_unsure(struct worker *w, unsigned int slot)
+{
+	model(w)->s[slot % KEYS_SLOTS].x = KX_UNSURE;
 }
 
 /* ---- KVAULT_IOC_KEY_* ---------------------------------------------------- */
@@ -935,6 +970,7 @@ static void check_op_reply(const struct kvault_key_op *in, const struct kvault_k
 			      k == K_DISABLE || k == K_CANCEL ? KVAULT_KEY_STATE_DISABLED :
 			      k == K_SCHEDULE ? KVAULT_KEY_STATE_DESTROY_PENDING :
 			      k == K_DESTROY ? KVAULT_KEY_STATE_DESTROYED : 0;
+	uint32_t ign;
 
 	if (o->size != KO_SIZE || o->flags != in->flags || o->arg != in->arg ||
 	    memcmp(o->name, in->name, sizeof(o->name)) || o->id <= 0 ||
@@ -949,16 +985,21 @@ static void check_op_reply(const struct kvault_key_op *in, const struct kvault_k
 	    (k != K_DESTROY && o->state == KVAULT_KEY_STATE_DESTROYED) ||
 	    o->min_version < 1 || o->version < o->min_version ||
 	    o->version - o->min_version >= KVAULT_KEY_MAX_VERSIONS ||
-	    (o->attrs & ~0xfU) ||
+	    (o->attrs & ~0x1fU) ||
 	    !o->destroy_time != (o->state != KVAULT_KEY_STATE_DESTROY_PENDING)) {
 		snprintf(bad, blen, "reply inconsistent: state %u (op wants %u) version %u min %u attrs %#x destroy_time %llu",
 			 o->state, want_state, o->version, o->min_version, o->attrs,
 			 (unsigned long long)o->destroy_time);
 		return;
 	}
-	/* EXPIRED is set by whoever notices first (any worker's GET or DUMP) */
+	/*
+	 * EXPIRED is set by whoever notices first (any worker's GET or DUMP),
+	 * and that wipe drops the blob (SEALED) too
+	 */
+	ign = KVAULT_KEY_EXPIRED |
+	      (o->attrs & KVAULT_KEY_EXPIRED || k == K_DESTROY ? KVAULT_KEY_SEALED : 0);
 	if (want && (o->version != want->version || o->min_version != want->min_version ||
-		     (o->attrs | KVAULT_KEY_EXPIRED) != (want->attrs | KVAULT_KEY_EXPIRED) ||
+		     (o->attrs | ign) != (want->attrs | ign) ||
 		     (k != K_DESTROY && o->state != want->state))) {
 		snprintf(bad, blen, "reply differs from the model: state %u/%u version %u/%u min %u/%u attrs %#x/%#x (got/model)",
 			 o->state, want->state, o->version, want->version, o->min_version,
@@ -1284,6 +1325,22 @@ struct kc_out {
 	char bad[200];
 };
 
+/* What a payload asks for besides the key (uapi "Sealing", keyctl). */
+enum { PK_NEW, PK_IMPORT, PK_LOAD, PK_UPDATE };
+struct pay_seal {
+	int kind;		/* PK_* */
+	bool pcrs, values, pin;
+	uint16_t bank;
+	uint32_t mask, nvalues;
+	bool bank_alloc;	/* the TPM has the bank (else sealing fails) */
+	bool blob_magic;	/* load: the blob starts with "KVB1" */
+};
+
+static const struct { const char *name; uint16_t bank; uint32_t size; } seal_banks[] = {
+	{ "sha1", KVAULT_TPM_ALG_SHA1, 20 }, { "sha256", KVAULT_TPM_ALG_SHA256, 32 },
+	{ "sha384", KVAULT_TPM_ALG_SHA384, 48 }, { "sha512", KVAULT_TPM_ALG_SHA512, 64 },
+};
+
 static void pbuf(char *p, size_t *off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void pbuf(char *p, size_t *off, const char *fmt, ...)
@@ -1300,6 +1357,109 @@ static void pbuf(char *p, size_t *off, const char *fmt, ...)
 		*off = *off + (size_t)n < PAYLOAD_CAP ? *off + (size_t)n : PAYLOAD_CAP - 1;
 }
 
+/* An allocated bank kvault seals to (index into seal_banks[]), or -1. */
+static int gen_bank(struct rng *r)
+{
+	int ok[4], n = 0, i;
+
+	for (i = 0; i < 4; i++)
+		if (world_digest_size(seal_banks[i].bank) == (int)seal_banks[i].size)
+			ok[n++] = i;
+	if (!n)
+		return rng_pct(r, 50) ? -1 : (int)rng_below(r, 4);
+	return rng_pct(r, 92) ? ok[rng_below(r, (uint32_t)n)] : (int)rng_below(r, 4);
+}
+
+/*
+ * The sealing options of a payload: [pcrs=BANK:LIST] [pcrvalues=HEX]
+ * [pin=PIN], valid (PCRs 0-15, which nothing extends) or with one fault.
+ */
+static void gen_seal_opts(struct rng *r, char *p, size_t *off, bool pcrs,
+			  char *mut, size_t mlen, size_t *mo)
+{
+	static const char *const bad_list[] = {
+		"24", "01", "3-1", "0,0", "", "0-", "-1", "1-2-3", "99999999999",
+		"0,,1", "0-23,5", "4294967296", "+1", "1,", "0-24", "a",
+	};
+	static const char *const bad_bank[] = { "sha", "SHA256", "sm3_256", "", "sha256:" };
+	int b = gen_bank(r);
+	uint32_t mask = 0, size, i, nv;
+	bool fault = rng_pct(r, 35);
+	unsigned int which = rng_below(r, 9);
+
+	if (b < 0)
+		b = 1;
+	size = seal_banks[b].size;
+	while (!mask)
+		mask = rng_u32(r) & rng_u32(r) & 0xffffU;
+	if (pcrs) {
+		if (fault && which == 0) {
+			pbuf(p, off, " pcrs=%s:0", bad_bank[rng_below(r, 5)]);
+			*mo = bprintf(mut, mlen, *mo, " pcrs-bank");
+		} else if (fault && which == 1) {
+			pbuf(p, off, " pcrs=%s:%s", seal_banks[b].name, bad_list[rng_below(r, 16)]);
+			*mo = bprintf(mut, mlen, *mo, " pcrs-list");
+		} else if (fault && which == 2) {
+			pbuf(p, off, " pcrs=%s", seal_banks[b].name);
+			*mo = bprintf(mut, mlen, *mo, " pcrs-colon");
+		} else {
+			char sep = ':';
+
+			pbuf(p, off, " pcrs=%s", seal_banks[b].name);
+			for (i = 0; i < 16; i++) {
+				uint32_t j = i;
+
+				if (!(mask & (1U << i)))
+					continue;
+				while (j + 1 < 16 && (mask & (1U << (j + 1))))
+					j++;
+				if (j > i && rng_pct(r, 70)) {
+					pbuf(p, off, "%c%u-%u", sep, i, j);
+					i = j;
+				} else {
+					pbuf(p, off, "%c%u", sep, i);
+				}
+				sep = ',';
+			}
+			if (fault && which == 3) {
+				pbuf(p, off, " pcrs=sha256:16");
+				*mo = bprintf(mut, mlen, *mo, " pcrs-again");
+			}
+		}
+	}
+	nv = (uint32_t)__builtin_popcount(mask) * size;
+	if (rng_pct(r, 30) || (fault && which >= 4 && which <= 5)) {
+		uint32_t n = 2 * nv;
+
+		if (fault && which == 4) {
+			n = rng_pct(r, 50) ? n + 2 * rng_range(r, 1, 8) : n - 1;
+			*mo = bprintf(mut, mlen, *mo, " pcrvalues-len");
+		}
+		pbuf(p, off, " pcrvalues=");
+		for (i = 0; i < n && *off < KVAULT_KEY_PAYLOAD_MAX; i++)
+			pbuf(p, off, "%x", rng_below(r, 16));
+		if (fault && which == 5) {
+			pbuf(p, off, "%s", rng_pct(r, 50) ? "zz" : " pcrvalues=00");
+			*mo = bprintf(mut, mlen, *mo, " pcrvalues-bad");
+		}
+	}
+	if (rng_pct(r, 30) || (fault && which >= 6)) {
+		uint32_t n = rng_range(r, 1, KVAULT_PIN_MAX);
+
+		if (fault && which == 6) {
+			n = rng_pct(r, 50) ? 0 : rng_range(r, KVAULT_PIN_MAX + 1, 64);
+			*mo = bprintf(mut, mlen, *mo, " pin-len");
+		}
+		pbuf(p, off, " pin=");
+		for (i = 0; i < n; i++)
+			pbuf(p, off, "%c", (char)rng_range(r, 0x21, 0x7e));
+		if (fault && which == 7) {
+			pbuf(p, off, " pin=x");
+			*mo = bprintf(mut, mlen, *mo, " pin-again");
+		}
+	}
+}
+
 static void gen_payload(struct worker *w, struct rng *r, struct kc_in *in)
 {
 	uint8_t pat[KVAULT_SECRET_MAX_LEN];
@@ -1308,6 +1468,35 @@ static void gen_payload(struct worker *w, struct rng *r, struct kc_in *in)
 	char *p = in->payload;
 	size_t off = 0, mo = 0;
 	unsigned int m = rng_pct(r, 55) ? 0 : rng_range(r, 1, 2);
+	unsigned int form = rng_below(r, 100);
+
+	if (form < 14) {
+		/* "load HEX [pin=PIN]" (a blob that is not one) or "update ..." */
+		if (form < 8) {
+			uint32_t n = rng_pct(r, 80) ? rng_range(r, 1, 600) :
+				     rng_range(r, 1, KVAULT_BLOB_MAX + 8);
+
+			pbuf(p, &off, "load ");
+			if (rng_pct(r, 10))
+				n = 0;
+			/* the first byte is never 'K': no "KVB1" magic */
+			for (i = 0; i < n && off < KVAULT_KEY_PAYLOAD_MAX - 80; i++)
+				pbuf(p, &off, i ? "%02x" : "%02X", i ? rng_below(r, 256) :
+				     rng_below(r, 0x4b));
+			if (rng_pct(r, 10)) {
+				pbuf(p, &off, "%s", rng_pct(r, 50) ? "f" : "g0");
+				mo = bprintf(in->mut, sizeof(in->mut), mo, " blob-hex");
+			}
+			if (rng_pct(r, 30))
+				gen_seal_opts(r, p, &off, rng_pct(r, 15), in->mut,
+					      sizeof(in->mut), &mo);
+		} else {
+			pbuf(p, &off, "update");
+			gen_seal_opts(r, p, &off, rng_pct(r, 50), in->mut,
+				      sizeof(in->mut), &mo);
+		}
+		goto mutate;
+	}
 
 	len = alg == KVAULT_ALG_SECRET ? rng_range(r, KVAULT_SECRET_MIN_LEN, KVAULT_SECRET_MAX_LEN) :
 	      alg_len(alg);
@@ -1335,6 +1524,10 @@ static void gen_payload(struct worker *w, struct rng *r, struct kc_in *in)
 	}
 	if (rng_pct(r, 40))
 		pbuf(p, &off, " exportable=%u", rng_below(r, 2));
+	/* sealed at creation: a few TPM commands, so not too often */
+	if (rng_pct(r, 12))
+		gen_seal_opts(r, p, &off, rng_pct(r, 85), in->mut, sizeof(in->mut), &mo);
+mutate:
 	while (m--) {
 		switch (rng_below(r, 14)) {
 		case 0:		/* oversized: more options past the limit */
@@ -1480,6 +1673,17 @@ static void kc_gen(struct worker *w, struct rng *r, void *vin)
 	case KC_READ:
 		in->arg = rng_pct(r, 30) ? 0 : rng_range(r, 1, 512);
 		break;
+	case KC_UPDATE: {
+		size_t off = 0, mo = 0;
+
+		/* "update [pcrs=BANK:LIST] [pcrvalues=HEX] [pin=PIN]": reseal */
+		pbuf(in->payload, &off, "update");
+		if (rng_pct(r, 50))
+			gen_seal_opts(r, in->payload, &off, rng_pct(r, 60), in->mut,
+				      sizeof(in->mut), &mo);
+		in->plen = (uint32_t)off;
+		break;
+	}
 	case KC_TIMEOUT:
 		in->arg = rng_pct(r, 25) ? 0 : rng_pct(r, 70) ? rng_range(r, 1, 3) :
 			  rng_range(r, 100, 100000);
@@ -1499,6 +1703,9 @@ static void kc_describe(struct worker *w, const void *vin, char *buf,
 	(void)w;
 	off = bprintf(buf, len, 0, "keyctl %s slot %u arg %#x", kc_names[in->op % KC_NR],
 		      in->slot, in->arg);
+	if (in->op == KC_UPDATE)
+		off = bprintf(buf, len, off, " payload=\"%.*s\" mutations:%s",
+			      verbose ? 2000 : 60, in->payload, in->mut[0] ? in->mut : " none");
 	if (in->op == KC_ADD) {
 		off = bprintf(buf, len, off, " desc=%s\"%.48s\" plen=%u payload=\"%.*s\" mutations:%s",
 			      in->desc_null ? "NULL " : "", in->desc, in->plen,
@@ -1508,21 +1715,131 @@ static void kc_describe(struct worker *w, const void *vin, char *buf,
 	}
 }
 
+static bool is_hex(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((w[i] >= '0' && w[i] <= '9') || (w[i] >= 'a' && w[i] <= 'f') ||
+		      (w[i] >= 'A' && w[i] <= 'F')))
+			return false;
+	return true;
+}
+
+/* A decimal u32 as kvault_parse_pcr_list() takes it: digits, no leading 0. */
+static int pcr_num(const char *d, uint32_t *v)
+{
+	unsigned long long x = 0;
+
+	if (!*d || (d[0] == '0' && d[1]))
+		return -1;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9')
+			return -1;
+		x = x * 10 + (unsigned long long)(*d - '0');
+		if (x > 0xffffffffULL)
+			return -1;
+	}
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* "0,2,7" or "0-7,11": each PCR at most once, all below 24. */
+static int pcr_list(char *list, uint32_t *mask)
+{
+	char *item;
+
+	*mask = 0;
+	while ((item = strsep(&list, ","))) {
+		char *dash = strchr(item, '-');
+		uint32_t lo, hi, bits;
+
+		if (dash)
+			*dash++ = '\0';
+		if (pcr_num(item, &lo))
+			return -EINVAL;
+		hi = lo;
+		if (dash && pcr_num(dash, &hi))
+			return -EINVAL;
+		if (lo > hi || hi >= KVAULT_PCR_COUNT)
+			return -EINVAL;
+		bits = (uint32_t)(((1ULL << (hi + 1)) - 1) & ~((1ULL << lo) - 1));
+		if (*mask & bits)
+			return -EINVAL;
+		*mask |= bits;
+	}
+	return 0;
+}
+
+/* kvault_parse_seal_option(): 0, -EINVAL, or 1 for "not a sealing option". */
+static int seal_option(char *w, struct pay_seal *ps)
+{
+	size_t i, n;
+
+	if (!strncmp(w, "pcrs=", 5)) {
+		char *colon = strchr(w + 5, ':');
+
+		if (ps->pcrs || !colon)
+			return -EINVAL;
+		*colon = '\0';
+		for (i = 0; i < 4; i++)
+			if (!strcmp(w + 5, seal_banks[i].name))
+				break;
+		if (i == 4 || pcr_list(colon + 1, &ps->mask))
+			return -EINVAL;
+		ps->pcrs = true;
+		ps->bank = seal_banks[i].bank;
+		ps->bank_alloc = world_digest_size(ps->bank) == (int)seal_banks[i].size;
+		return 0;
+	}
+	if (!strncmp(w, "pcrvalues=", 10)) {
+		n = strlen(w + 10);
+		if (ps->values || !n || n % 2 ||
+		    n > 2 * KVAULT_PCR_COUNT * KVAULT_MAX_DIGEST_SIZE || !is_hex(w + 10, n))
+			return -EINVAL;
+		ps->values = true;
+		ps->nvalues = (uint32_t)n / 2;
+		return 0;
+	}
+	if (!strncmp(w, "pin=", 4)) {
+		n = strlen(w + 4);
+		if (ps->pin || !n || n > KVAULT_PIN_MAX)
+			return -EINVAL;
+		ps->pin = true;
+		return 0;
+	}
+	return 1;
+}
+
+static uint32_t bank_size(uint16_t bank)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (seal_banks[i].bank == bank)
+			return seal_banks[i].size;
+	return 0;
+}
+
 /*
  * kvault_parse_payload() as uapi/linux/kvault.h specifies it: 0, -EINVAL,
- * or -EPERM for a well-formed import (when imports are off); @p gets the
- * key's parameters.
+ * or -EPERM for a well-formed import (when imports are off); @alg..@attrs
+ * get the key's parameters, @ps what it asks of sealing.
  */
 static int payload_model(const char *data, size_t n, bool import_on,
 			 uint32_t *alg, uint32_t *len, uint32_t *usage,
-			 uint32_t *attrs)
+			 uint32_t *attrs, struct pay_seal *ps)
 {
 	char buf[PAYLOAD_CAP + 1], *cur, *word;
 	bool imp, seen_u = false, seen_e = false;
 	size_t i;
+	int rc;
 
 	*attrs = 0;
 	*usage = 0;
+	*alg = 0;
+	*len = 0;
+	memset(ps, 0, sizeof(*ps));
 	if (!n || n > KVAULT_KEY_PAYLOAD_MAX)
 		return -EINVAL;
 	if (!data[n - 1])
@@ -1535,47 +1852,53 @@ static int payload_model(const char *data, size_t n, bool import_on,
 	cur = buf;
 	word = strsep(&cur, " ");
 	imp = !strcmp(word, "import");
-	if (!imp && strcmp(word, "new"))
+	ps->kind = imp ? PK_IMPORT : !strcmp(word, "load") ? PK_LOAD :
+		   !strcmp(word, "update") ? PK_UPDATE : PK_NEW;
+	if (ps->kind == PK_NEW && strcmp(word, "new"))
 		return -EINVAL;
-	word = strsep(&cur, " ");
-	if (!word)
-		return -EINVAL;
-	*alg = 0;
-	if (!strncmp(word, "secret-", 7)) {
-		const char *d = word + 7;
-		unsigned long long v = 0;
+	if (ps->kind == PK_LOAD) {
+		word = strsep(&cur, " ");
+		if (!word || !*word || strlen(word) % 2 ||
+		    strlen(word) > 2 * KVAULT_BLOB_MAX || !is_hex(word, strlen(word)))
+			return -EINVAL;
+		ps->blob_magic = !strncasecmp(word, "4b564231", 8);
+	} else if (ps->kind != PK_UPDATE) {
+		word = strsep(&cur, " ");
+		if (!word)
+			return -EINVAL;
+		if (!strncmp(word, "secret-", 7)) {
+			uint32_t v;
 
-		if (!*d || (d[0] == '0' && d[1]))
-			return -EINVAL;
-		for (; *d; d++) {
-			if (*d < '0' || *d > '9' || v > 0xffffffffULL)
+			if (pcr_num(word + 7, &v) || v < KVAULT_SECRET_MIN_LEN ||
+			    v > KVAULT_SECRET_MAX_LEN)
 				return -EINVAL;
-			v = v * 10 + (unsigned long long)(*d - '0');
+			*alg = KVAULT_ALG_SECRET;
+			*len = v;
+		} else {
+			for (i = 1; i < KVAULT_ALG_SECRET; i++)
+				if (!strcmp(word, alg_names[i]))
+					*alg = (uint32_t)i;
+			if (!*alg)
+				return -EINVAL;
+			*len = alg_len(*alg);
 		}
-		if (v < KVAULT_SECRET_MIN_LEN || v > KVAULT_SECRET_MAX_LEN)
-			return -EINVAL;
-		*alg = KVAULT_ALG_SECRET;
-		*len = (uint32_t)v;
-	} else {
-		for (i = 1; i < KVAULT_ALG_SECRET; i++)
-			if (!strcmp(word, alg_names[i]))
-				*alg = (uint32_t)i;
-		if (!*alg)
-			return -EINVAL;
-		*len = alg_len(*alg);
 	}
 	if (imp) {
 		word = strsep(&cur, " ");
-		if (!word || strlen(word) != 2 * *len)
+		if (!word || strlen(word) != 2 * *len || !is_hex(word, strlen(word)))
 			return -EINVAL;
-		for (i = 0; word[i]; i++)
-			if (!((word[i] >= '0' && word[i] <= '9') ||
-			      (word[i] >= 'a' && word[i] <= 'f') ||
-			      (word[i] >= 'A' && word[i] <= 'F')))
-				return -EINVAL;
 		*attrs |= KVAULT_KEY_IMPORTED;
 	}
 	while ((word = strsep(&cur, " "))) {
+		rc = seal_option(word, ps);
+		if (rc <= 0) {
+			if (rc)
+				return rc;
+			continue;
+		}
+		/* "load" and "update" take nothing but the sealing options */
+		if (ps->kind == PK_LOAD || ps->kind == PK_UPDATE)
+			return -EINVAL;
 		if (!strncmp(word, "usage=", 6) && !seen_u) {
 			char *list = word + 6, *u;
 
@@ -1597,6 +1920,17 @@ static int payload_model(const char *data, size_t n, bool import_on,
 			return -EINVAL;
 		}
 	}
+	/* kvault_seal_params_check() */
+	if (ps->kind == PK_LOAD && (ps->pcrs || ps->values))
+		return -EINVAL;
+	if ((ps->kind == PK_NEW || ps->kind == PK_IMPORT) && !ps->pcrs &&
+	    (ps->values || ps->pin))
+		return -EINVAL;
+	if (ps->pcrs && ps->values &&
+	    ps->nvalues != (uint32_t)__builtin_popcount(ps->mask) * bank_size(ps->bank))
+		return -EINVAL;
+	if (ps->kind == PK_LOAD || ps->kind == PK_UPDATE)
+		return 0;
 	if (!*usage)
 		*usage = alg_usage(*alg);
 	if (*usage & ~alg_usage(*alg))
@@ -1617,6 +1951,9 @@ static bool slot_possessed(const struct kslot *s)
 
 /* This worker's keys_model.may_create, for kc_live() (an outcomes() callback). */
 static __thread int kc_manage_rc;
+/* KC_UPDATE: what payload_model() said of the update payload. */
+static __thread int kc_upd_rc;
+static __thread struct pay_seal kc_upd;
 
 /* A keyctl op on a live key in world @wd (keyring core + kvault's type). */
 static int kc_live(const struct kslot *s, unsigned int op, uint32_t arg,
@@ -1635,16 +1972,33 @@ static int kc_live(const struct kslot *s, unsigned int op, uint32_t arg,
 		/* permission is deferred: read perm, or possession, then validate */
 		if (!(kp & KP_READ) && !poss)
 			return -EACCES;
-		return verr ? verr : -EOPNOTSUPP;
+		/* a sealed key gives its blob (in hex), any other EOPNOTSUPP */
+		return verr ? verr : s->attrs & KVAULT_KEY_SEALED ? 0 : -EOPNOTSUPP;
 	case KC_DESCRIBE:
 		return verr ? verr : kp & KP_VIEW ? 0 : -EACCES;
 	case KC_UPDATE:
-		/* "update" reseals; the pool's keys are not sealed: no set to keep */
+		/*
+		 * "update" reseals (kvault_seal_key()): the payload, then the
+		 * PCR set (the blob's without pcrs=: EINVAL if not sealed), the
+		 * values' length, then the key must be enabled. TPM failures
+		 * are added by the caller.
+		 */
 		if (verr)
 			return verr;
 		if (!(kp & KP_WRITE))
 			return -EACCES;
-		return kc_manage_rc ? kc_manage_rc : -EINVAL;
+		if (kc_manage_rc)
+			return kc_manage_rc;
+		if (kc_upd_rc)
+			return kc_upd_rc;
+		if (!kc_upd.pcrs && !(s->attrs & KVAULT_KEY_SEALED))
+			return -EINVAL;
+		if (kc_upd.pcrs && !kc_upd.bank_alloc)
+			return -EINVAL;
+		if (s->state != KVAULT_KEY_STATE_ENABLED)
+			return -ENOKEY;
+		ns->attrs |= KVAULT_KEY_SEALED;
+		return 0;
 	case KC_REVOKE:
 		if (verr)
 			return verr;
@@ -1652,6 +2006,7 @@ static int kc_live(const struct kslot *s, unsigned int op, uint32_t arg,
 			return -EACCES;
 		ns->revoked = true;
 		ns->attrs |= KVAULT_KEY_REVOKED;
+		ns->attrs &= ~KVAULT_KEY_SEALED;	/* revoke wipes the blob too */
 		if (ns->state == KVAULT_KEY_STATE_DESTROY_PENDING) {
 			ns->state = KVAULT_KEY_STATE_DISABLED;
 			ns->deadline = 0;
@@ -1729,6 +2084,7 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 	}
 	if (in->op == KC_ADD) {
 		uint32_t alg = 0, len = 0, usage = 0, attrs = 0;
+		struct pay_seal ps;
 		bool imp_on, imp_sure;
 		int prc, prc2;
 
@@ -1743,31 +2099,62 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 		ep1 = import_epoch();
 		imp_sure = ep0 == ep1 && !(ep0 & 1);
 		imp_on = (ep0 / 2) & 1;
-		prc = payload_model(in->payload, in->plen, imp_on, &alg, &len, &usage, &attrs);
-		prc2 = payload_model(in->payload, in->plen, !imp_on, &alg, &len, &usage, &attrs);
-		/* preparse: management rights, no description, the payload, the name */
+		prc = payload_model(in->payload, in->plen, imp_on, &alg, &len, &usage, &attrs,
+				    &ps);
+		prc2 = payload_model(in->payload, in->plen, !imp_on, &alg, &len, &usage,
+				     &attrs, &ps);
+		/* preparse: management rights, the payload, no description, the name */
 		if (m->may_create) {
 			expect_set(e, m->may_create, ST_NONE);
+			return;
+		}
+		expect_set(e, prc, ST_HANDLER);
+		if (!imp_sure)
+			expect_add(e, prc2);
+		if (!expect_has(e, 0))
+			return;
+		if (ps.kind == PK_UPDATE) {
+			/*
+			 * Preparse keeps an update for later: a key of that
+			 * name in our keyring (not revoked or invalidated) is
+			 * resealed, else instantiating it fails (EINVAL).
+			 */
+			if (s->x == KX_UNSURE) {
+				o->indeterminate = true;
+				return;
+			}
+			expect_set(e, -EINVAL, ST_HANDLER);
+			if (s->x == KX_LIVE && s->keyctl && !s->revoked && !in->desc_null &&
+			    in->desc[0] && !strcmp(in->desc, name)) {
+				static const int also[] = { -EACCES, -ENOKEY, -EKEYEXPIRED,
+							    -EKEYREVOKED, -EIO, -EBUSY, 0 };
+
+				for (i = 0; i < (int)(sizeof(also) / sizeof(also[0])); i++)
+					expect_add(e, also[i]);
+				if (o->rc > 0)
+					s->attrs |= KVAULT_KEY_SEALED;
+				else if (o->rc != -EINVAL && o->rc != -EACCES)
+					s->x = KX_UNSURE;	/* which world was it? */
+			}
 			return;
 		}
 		if (in->desc_null || !in->desc[0]) {
 			expect_set(e, -EINVAL, ST_NONE);
 			return;
 		}
-		expect_set(e, prc, ST_HANDLER);
-		if (!imp_sure)
-			expect_add(e, prc2);
-		if (expect_has(e, 0)) {
+		{
 			struct kworld wd[4];
 			int nw = worlds(s, t0, t1, wd);
 			bool free_ok = s->x != KX_LIVE, taken = s->x != KX_ABSENT;
+			/* load: the name first, then the blob, which is none */
+			int ok = ps.kind == PK_LOAD ? -EINVAL : 0;
 
 			for (i = 0; i < nw; i++)
 				free_ok |= wd[i].gone;
 			for (i = 0; i < e->n; i++)
 				if (!e->v[i])
 					e->v[i] = !name_ok(in->desc) ? -EINVAL :
-						  free_ok ? 0 : -EEXIST;
+						  free_ok ? ok : -EEXIST;
 			if (s->x == KX_UNSURE && name_ok(in->desc)) {
 				o->indeterminate = true;
 			} else if (name_ok(in->desc)) {
@@ -1777,14 +2164,34 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 				if (free_ok && w->role == ROLE_NOBODY)
 					expect_add(e, -EDQUOT);
 			}
+			if (ps.kind == PK_LOAD && ps.blob_magic)
+				expect_add(e, -EBADMSG);
+			/* sealed at creation: the TPM's answers */
+			if (ps.pcrs && expect_has(e, 0)) {
+				expect_add(e, -EIO);
+				expect_add(e, -EBUSY);
+				if (!ps.bank_alloc)
+					expect_add(e, -EINVAL);
+			}
 			if (o->rc == -EEXIST && nw > 1)
 				s->x = KX_UNSURE;	/* gone or not? */
 		}
 		if (o->rc > 0) {
-			slot_new(s, (int32_t)o->rc, alg, len, usage, attrs, true);
+			slot_new(s, (int32_t)o->rc, alg, len, usage,
+				 attrs | (ps.pcrs ? KVAULT_KEY_SEALED : 0), true);
 			learn_perm(s);
 		}
 		return;
+	}
+
+	/* keyctl update: what the payload asks for */
+	if (in->op == KC_UPDATE) {
+		uint32_t alg, len, usage, attrs;
+
+		kc_upd_rc = payload_model(in->payload, in->plen, false, &alg, &len, &usage,
+					  &attrs, &kc_upd);
+		if (!kc_upd_rc && kc_upd.kind != PK_UPDATE)
+			kc_upd_rc = -EINVAL;	/* never generated */
 	}
 
 	/* every other op names the key by its serial */
@@ -1804,8 +2211,8 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 			   sizeof(o->buf) - 1, 0);
 		break;
 	case KC_UPDATE:
-		o->rc = kc(KEYCTL_UPDATE, (unsigned long)s->id, (unsigned long)"update",
-			   6, 0);
+		o->rc = kc(KEYCTL_UPDATE, (unsigned long)s->id, (unsigned long)in->payload,
+			   in->plen, 0);
 		break;
 	case KC_REVOKE:
 		o->rc = kc(KEYCTL_REVOKE, (unsigned long)s->id, 0, 0, 0);
@@ -1831,6 +2238,23 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 	    leak_scan(o->buf, sizeof(o->buf), &at))
 		snprintf(o->bad, sizeof(o->bad), "key material pattern in the %s output at byte %zu",
 			 kc_names[in->op], at);
+	/* a sealed key's blob, in hex: the material must not be in it either */
+	if (in->op == KC_READ && o->rc > 0 && o->rc <= (long)in->arg && !(o->rc % 2)) {
+		uint8_t bin[sizeof(o->buf) / 2];
+		size_t j;
+
+		for (j = 0; j < (size_t)o->rc / 2 && j < sizeof(bin); j++) {
+			unsigned int v;
+
+			if (sscanf(o->buf + 2 * j, "%2x", &v) != 1)
+				break;
+			bin[j] = (uint8_t)v;
+		}
+		if (leak_scan(bin, j, &at))
+			snprintf(o->bad, sizeof(o->bad),
+				 "key material pattern in a sealed key's blob (keyctl read) at byte %zu",
+				 at);
+	}
 
 	if (in->op == KC_SETPERM && (in->arg & ~0x3f3f3f3fU)) {
 		expect_set(e, -EINVAL, ST_NONE);	/* checked before the lookup */
@@ -1843,6 +2267,24 @@ static void kc_exec(struct worker *w, void *vin, void *vout)
 		return;
 	}
 	outc_expect(oc, noc, e, ST_HANDLER);
+	if (in->op == KC_UPDATE && !kc_upd_rc && !m->may_create) {
+		/* a reseal: the TPM's failures; values for the blob's set */
+		bool tpm = expect_has(e, 0);
+
+		if (tpm) {
+			expect_add(e, -EIO);
+			expect_add(e, -EBUSY);
+		}
+		if (kc_upd.values && !kc_upd.pcrs && (s->attrs & KVAULT_KEY_SEALED))
+			expect_add(e, -EINVAL);
+		if (o->rc == -EIO || o->rc == -EBUSY ||
+		    (o->rc == -EINVAL && kc_upd.values && !kc_upd.pcrs)) {
+			if (!expect_has(e, (int)o->rc))
+				return;
+			*s = pre;	/* nothing changed */
+			return;
+		}
+	}
 	if (s->x == KX_DEAD || s->x == KX_LIVE) {
 		/*
 		 * Destroyed or invalidated but not collected: a read checks
