@@ -1600,6 +1600,48 @@ TEST_F_TIMEOUT(seal, srk_is_the_tcg_template, 120)
 			"cmp kv.name tools.name", handle)) TH_LOG("%s", out);
 }
 
+/* Someone flushes kvault's cached SRK: the next seal and load recreate it. */
+TEST_F_TIMEOUT(seal, flushed_srk_is_recreated, 120)
+{
+	static char out[4096];
+	uint8_t sig[SIG256], sig2[SIG256];
+	struct kvault_key_seal r;
+	struct blob b;
+	char handle[16];
+	const char *h;
+	key_serial_t id, id2;
+	int round;
+
+	id = hmac_key(_metadata, self->fd, "sl-flush", sig);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_seal(self->fd, KVAULT_IOC_KEY_SEAL, id, KVAULT_TPM_ALG_SHA256,
+			     1U << 7, NULL, NULL, 0, &b, &r));
+	ASSERT_LE(0, tpm_handles("handles-persistent", out, sizeof(out)));
+	if (strstr(out, "0x81000001"))
+		SKIP(return, "a persistent SRK at 0x81000001 is in use: nothing cached to flush");
+	/* round 0: flush, then load; round 1: flush, then seal, then load */
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(1, tpm_handles("handles-transient", out, sizeof(out)))
+			TH_LOG("round %d: %s", round, out);
+		h = strstr(out, "0x");
+		ASSERT_NE(NULL, h);
+		snprintf(handle, sizeof(handle), "%.10s", h);
+		ASSERT_EQ(0, sh(out, sizeof(out), TOOLS_RAW " tpm2_flushcontext %s", handle))
+			TH_LOG("%s", out);
+		ASSERT_EQ(0, tpm_handles("handles-transient", out, sizeof(out)));
+		if (round)
+			ASSERT_EQ(0, kv_seal(self->fd, KVAULT_IOC_KEY_SEAL, id,
+					     KVAULT_TPM_ALG_SHA256, 1U << 7, NULL, NULL, 0,
+					     &b, &r)) TH_LOG("seal after the flush: %#x", r.tpm_rc);
+		ASSERT_EQ(0, kv_load(self->fd, b.b, b.len, round ? "sl-flush-l1" : "sl-flush-l0",
+				     NULL, &id2, &r))
+			TH_LOG("round %d: load after the flush: tpm_rc %#x", round, r.tpm_rc);
+		ASSERT_EQ(SIG256, sign(id2, sig2, sizeof(sig2)));
+		EXPECT_EQ(0, memcmp(sig, sig2, sizeof(sig)));
+		ASSERT_HANDLES_CLEAN("recreating a flushed SRK");
+	}
+}
+
 /* ---- permissions ---------------------------------------------------------------- */
 
 TEST_F_TIMEOUT(seal, unprivileged_refused, 120)
