@@ -12,7 +12,8 @@
  *    the TPM's dictionary-attack lockout, with pcr_mismatch,
  *    lockout_seconds and CHECK's status;
  *  - no transient object or session left in the TPM (tpm2_getcap on
- *    /dev/tpm0, which sees every user's handles) after any of them;
+ *    /dev/tpm0, which sees every user's handles) after any of them; a
+ *    cached SRK that someone flushed is recreated;
  *  - malformed keyctl options, ioctl struct validation, a flip of every
  *    byte of a real blob and every truncation;
  *  - tpm2-tools cross-checks: kvault's authPolicy is what tpm2_policypcr
