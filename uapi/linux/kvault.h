@@ -483,7 +483,7 @@ struct kvault_key_op {
  * Blob format (all integers big-endian), at most KVAULT_BLOB_MAX bytes:
  *
  *   magic "KVB1" (4) | format version u16 (KVAULT_BLOB_VERSION) |
- *   header length u16 (bytes up to the TPMKey) |
+ *   header length u16 (bytes up to the TPMKey length field) |
  *   alg u32 | material length u32 | usage u32 | attrs u32 (EXPORTABLE,
  *   IMPORTED) | key version u32 |
  *   policy flags u32 (KVAULT_SEAL_PIN) | bank u16 | digest size u16 |
