@@ -294,9 +294,9 @@ long kvault_ioctl_seal(unsigned int nr, void __user *uarg)
 		rc = -ENOTTY;
 	}
 	kfree_sensitive(p);
-	if (rc == -ENOTTY || rc == -EFAULT)
+	/* a malformed request gets its errno alone; any other failure reports */
+	if (rc == -ENOTTY || rc == -EFAULT || rc == -EINVAL)
 		return rc;
-	/* the out fields are written on failure too */
 	if (kvault_copy_out(uarg, &req, sizeof(req), usize))
 		return -EFAULT;
 	return rc;

@@ -12,7 +12,7 @@
  *    in use (EEXIST) and the blob (EINVAL: the hostile blobs here never
  *    carry the magic). All of that is decided before any TPM command. The
  *    out fields are written back on failure too (EFAULT if they cannot
- *    be), except after EFAULT. At a low rate a valid SEAL or RESEAL of one
+ *    be), except after EINVAL and EFAULT. At a low rate a valid SEAL or RESEAL of one
  *    of the worker's pool keys (target_keys.c's slots) goes to the TPM;
  *    its answer is checked loosely (0 or a documented errno), and on
  *    success the blob's header is checked against the key and the blob is
@@ -788,7 +788,7 @@ static void sio_exec(struct worker *w, void *vin, void *vout)
 		rc = fields_model(&w->mem, in->op, &k);
 		if (!rc) {
 			rc = 1;		/* gets to the key, the name or the blob */
-		} else if (rc != -EFAULT && !writable) {
+		} else if (rc != -EFAULT && rc != -EINVAL && !writable) {
 			rc = -EFAULT;	/* the out fields cannot be written back */
 		}
 	}
@@ -807,9 +807,11 @@ static void sio_exec(struct worker *w, void *vin, void *vout)
 						expect_add(e, -EEXIST);
 				}
 			}
+			/* EINVAL is not written back; EEXIST is */
 			if (!writable)
 				for (rc = 0; rc < e->n; rc++)
-					e->v[rc] = -EFAULT;
+					if (e->v[rc] != -EINVAL)
+						e->v[rc] = -EFAULT;
 		} else if (!in->own) {
 			expect_set(e, writable ? -ENOENT : -EFAULT, ST_HANDLER);
 		} else {
@@ -821,7 +823,7 @@ static void sio_exec(struct worker *w, void *vin, void *vout)
 			if (!writable || in->bkind[B_BLOB] != BK_GOOD)
 				expect_add(e, -EFAULT);
 			if (in->op == S_RESEAL && !(v.attrs & KVAULT_KEY_SEALED) && v.quiet)
-				expect_set(e, writable ? -EINVAL : -EFAULT, ST_HANDLER);
+				expect_set(e, -EINVAL, ST_HANDLER);
 		}
 	} else {
 		expect_set(e, rc, ST_NONE);

@@ -590,7 +590,8 @@ struct kvault_key_op {
  * it. CHECK answers "would this blob unseal now?"
  * without unsealing: it loads the object (then flushes it), compares the
  * PCRs and reads the lockout state; it is an error only for a malformed
- * blob or a TPM failure. The out fields are written on failure too.
+ * blob or a TPM failure. The out fields are written on failure too,
+ * except for EINVAL (a malformed request or blob) and EFAULT.
  */
 struct kvault_key_seal {
 	__u32 size;
