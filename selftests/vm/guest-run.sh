@@ -48,10 +48,6 @@ if [ -n "$KVAULT_MODDIR" ] && [ "$KVAULT_MODDIR" != "/lib/modules/$KREL" ]; then
 	mount --bind "$KVAULT_MODDIR" "/lib/modules/$KREL"
 fi
 export KVAULT_RESULTS="$R"
-# kvault.ko needs ecdh_generic (CONFIG_CRYPTO_ECDH=m in Debian's kernels;
-# built in in the debug kernel), and the tests load kvault with insmod,
-# which resolves no dependencies: load it first, as modprobe would.
-modprobe -q ecdh_generic 2>/dev/null
 if [ -n "$KVAULT_DISK" ]; then
 	# Modules in Debian's kernels (built in, for a --kernel-image kernel).
 	modprobe virtio_blk 2>/dev/null
