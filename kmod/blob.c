@@ -251,43 +251,10 @@ int kvault_blob_build(const struct kvault_blob_meta *m, const u8 *material,
 
 /* ---- reading ----------------------------------------------------------- */
 
-struct kvault_rbuf {
-	const u8 *p;
-	u32 left;
-	bool bad;
-};
-
-static const u8 *kvault_get(struct kvault_rbuf *r, u32 n)
-{
-	const u8 *p = r->p;
-
-	if (r->bad || n > r->left) {
-		r->bad = true;
-		return NULL;
-	}
-	r->p += n;
-	r->left -= n;
-	return p;
-}
-
-static u16 kvault_get_u16(struct kvault_rbuf *r)
-{
-	const u8 *p = kvault_get(r, 2);
-
-	return p ? get_unaligned_be16(p) : 0;
-}
-
-static u32 kvault_get_u32(struct kvault_rbuf *r)
-{
-	const u8 *p = kvault_get(r, 4);
-
-	return p ? get_unaligned_be32(p) : 0;
-}
-
 /* One DER element with tag @tag and a minimal length; its contents. */
-static const u8 *kvault_der_get(struct kvault_rbuf *r, u8 tag, u32 *len)
+static const u8 *kvault_der_get(struct kvault_rsp *r, u8 tag, u32 *len)
 {
-	const u8 *h = kvault_get(r, 2);
+	const u8 *h = kvault_rsp_bytes(r, 2);
 	u32 n;
 
 	if (!h || h[0] != tag) {
@@ -296,37 +263,37 @@ static const u8 *kvault_der_get(struct kvault_rbuf *r, u8 tag, u32 *len)
 	}
 	n = h[1];
 	if (n == 0x81) {
-		h = kvault_get(r, 1);
+		h = kvault_rsp_bytes(r, 1);
 		n = h ? h[0] : 0;
 		if (n < 0x80)
 			r->bad = true;
 	} else if (n == 0x82) {
-		n = kvault_get_u16(r);
+		n = kvault_rsp_u16(r);
 		if (n < 0x100)
 			r->bad = true;
 	} else if (n >= 0x80) {
 		r->bad = true;
 	}
 	*len = n;
-	return kvault_get(r, n);
+	return kvault_rsp_bytes(r, n);
 }
 
 /* Check that the object is a sealed keyedhash one whose policy is @m's. */
 static int kvault_blob_check_public(const struct kvault_blob_meta *m)
 {
-	struct kvault_rbuf r = { m->obj.pub, m->obj.pub_len };
+	struct kvault_rsp r = { m->obj.pub, m->obj.pub_len };
 	u8 want[SHA256_DIGEST_SIZE];
 	const u8 *policy;
 	u32 attrs;
 
-	if (kvault_get_u16(&r) != m->obj.pub_len - 2 ||
-	    kvault_get_u16(&r) != KVAULT_ALG_KEYEDHASH ||
-	    kvault_get_u16(&r) != KVAULT_TPM_ALG_SHA256)
+	if (kvault_rsp_u16(&r) != m->obj.pub_len - 2 ||
+	    kvault_rsp_u16(&r) != KVAULT_ALG_KEYEDHASH ||
+	    kvault_rsp_u16(&r) != KVAULT_TPM_ALG_SHA256)
 		return -EINVAL;
-	attrs = kvault_get_u32(&r);
-	if (kvault_get_u16(&r) != SHA256_DIGEST_SIZE)
+	attrs = kvault_rsp_u32(&r);
+	if (kvault_rsp_u16(&r) != SHA256_DIGEST_SIZE)
 		return -EBADMSG;
-	policy = kvault_get(&r, SHA256_DIGEST_SIZE);
+	policy = kvault_rsp_bytes(&r, SHA256_DIGEST_SIZE);
 	if (!policy)
 		return -EINVAL;
 	/* without a PIN the object is noDA; with one, wrong PINs must count */
@@ -339,23 +306,23 @@ static int kvault_blob_check_public(const struct kvault_blob_meta *m)
 static int kvault_tpmkey_parse(const u8 *der, u32 len,
 			       struct kvault_blob_meta *m)
 {
-	struct kvault_rbuf outer = { der, len }, r;
+	struct kvault_rsp outer = { der, len }, r;
 	const u8 *p, *oid;
 	u32 n;
 
 	p = kvault_der_get(&outer, KVAULT_DER_SEQUENCE, &n);
 	if (!p || outer.left)
 		return -EINVAL;
-	r = (struct kvault_rbuf){ p, n };
-	oid = kvault_get(&r, sizeof(kvault_tpmkey_oid));
+	r = (struct kvault_rsp){ p, n };
+	oid = kvault_rsp_bytes(&r, sizeof(kvault_tpmkey_oid));
 	if (!oid || memcmp(oid, kvault_tpmkey_oid, sizeof(kvault_tpmkey_oid)))
 		return -EINVAL;
 	/* emptyAuth [0]: present exactly when there is no PIN */
-	if (r.left && r.p[0] == KVAULT_DER_CTX0) {
-		struct kvault_rbuf b;
+	if (r.left && r.pos[0] == KVAULT_DER_CTX0) {
+		struct kvault_rsp b;
 
 		p = kvault_der_get(&r, KVAULT_DER_CTX0, &n);
-		b = (struct kvault_rbuf){ p, p ? n : 0, !p };
+		b = (struct kvault_rsp){ p, p ? n : 0, !p };
 		p = kvault_der_get(&b, KVAULT_DER_BOOLEAN, &n);
 		if (!p || n != 1 || p[0] != 0xff || b.left ||
 		    (m->flags & KVAULT_SEAL_PIN))
@@ -404,7 +371,7 @@ static int kvault_tpmkey_parse(const u8 *der, u32 len,
  */
 int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m)
 {
-	struct kvault_rbuf r = { blob, len };
+	struct kvault_rsp r = { blob, len };
 	const u8 *p;
 	const struct kvault_bank_info *bank;
 	u32 nvalues, der_len, plen;
@@ -412,20 +379,20 @@ int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m)
 	memset(m, 0, sizeof(*m));
 	if (len > KVAULT_BLOB_MAX || len < KVAULT_BLOB_FIXED + KVAULT_BLOB_TAG_LEN)
 		return -EINVAL;
-	p = kvault_get(&r, 4);
+	p = kvault_rsp_bytes(&r, 4);
 	if (memcmp(p, KVAULT_BLOB_MAGIC, 4) ||
-	    kvault_get_u16(&r) != KVAULT_BLOB_VERSION)
+	    kvault_rsp_u16(&r) != KVAULT_BLOB_VERSION)
 		return -EINVAL;
-	plen = kvault_get_u16(&r);
-	m->alg = kvault_get_u32(&r);
-	m->len = kvault_get_u32(&r);
-	m->usage = kvault_get_u32(&r);
-	m->attrs = kvault_get_u32(&r);
-	m->version = kvault_get_u32(&r);
-	m->flags = kvault_get_u32(&r);
-	m->pol.bank = kvault_get_u16(&r);
-	m->pol.digest_size = kvault_get_u16(&r);
-	m->pol.mask = kvault_get_u32(&r);
+	plen = kvault_rsp_u16(&r);
+	m->alg = kvault_rsp_u32(&r);
+	m->len = kvault_rsp_u32(&r);
+	m->usage = kvault_rsp_u32(&r);
+	m->attrs = kvault_rsp_u32(&r);
+	m->version = kvault_rsp_u32(&r);
+	m->flags = kvault_rsp_u32(&r);
+	m->pol.bank = kvault_rsp_u16(&r);
+	m->pol.digest_size = kvault_rsp_u16(&r);
+	m->pol.mask = kvault_rsp_u32(&r);
 	if (r.bad)
 		return -EINVAL;
 
@@ -450,13 +417,13 @@ int kvault_blob_parse(const u8 *blob, u32 len, struct kvault_blob_meta *m)
 	nvalues = hweight32(m->pol.mask) * m->pol.digest_size;
 	if (plen != KVAULT_BLOB_FIXED + nvalues)
 		return -EINVAL;
-	p = kvault_get(&r, nvalues);
+	p = kvault_rsp_bytes(&r, nvalues);
 	if (!p)
 		return -EINVAL;
 	memcpy(m->pol.values, p, nvalues);
 
-	der_len = kvault_get_u16(&r);
-	p = kvault_get(&r, der_len);
+	der_len = kvault_rsp_u16(&r);
+	p = kvault_rsp_bytes(&r, der_len);
 	if (!p || r.left != KVAULT_BLOB_TAG_LEN)
 		return -EINVAL;
 	if (kvault_tpmkey_parse(p, der_len, m))

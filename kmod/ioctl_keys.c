@@ -14,7 +14,7 @@
 #include "kvault.h"
 
 /* A name field: NUL-terminated, nothing but zeroes after the NUL. */
-static int kvault_name_field_check(const char *name)
+int kvault_name_field_check(const char *name)
 {
 	size_t n = strnlen(name, KVAULT_KEY_NAME_MAX);
 

@@ -15,15 +15,6 @@
 
 #include "kvault.h"
 
-/* A name field: NUL-terminated, nothing but zeroes after the NUL. */
-static bool kvault_seal_name_ok(const char *name)
-{
-	size_t n = strnlen(name, KVAULT_KEY_NAME_MAX);
-
-	return n < KVAULT_KEY_NAME_MAX &&
-	       !memchr_inv(name + n, 0, KVAULT_KEY_NAME_MAX - n);
-}
-
 /* Copy in the PIN: printable ASCII without space, as the payload has it. */
 static int kvault_seal_copy_pin(const struct kvault_key_seal *req,
 				struct kvault_key_params *p)
@@ -264,7 +255,7 @@ long kvault_ioctl_seal(unsigned int nr, void __user *uarg)
 	if (req.reserved0 || req.pcr_mismatch || req.lockout_seconds ||
 	    req.tpm_rc || req.status ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
-	    !kvault_seal_name_ok(req.name))
+	    kvault_name_field_check(req.name))
 		return -EINVAL;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)

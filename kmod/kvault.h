@@ -335,6 +335,7 @@ int kvault_copy_in(void *dst, size_t ksize, size_t ver0,
 int kvault_copy_out(void __user *dst, void *src, size_t ksize, u32 usize);
 
 /* ioctl_keys.c */
+int kvault_name_field_check(const char *name);
 long kvault_ioctl_keys(unsigned int nr, void __user *uarg);
 
 /* ioctl_seal.c */

@@ -929,6 +929,18 @@ int kvault_key_meta(struct kvault_key *kk, bool strict,
 
 /* ---- use ------------------------------------------------------------------ */
 
+/* Can the material be handed out now? The caller holds ->lock. */
+static int kvault_key_usable_locked(struct kvault_key *kk)
+{
+	if (kk->attrs & KVAULT_KEY_REVOKED)
+		return -EKEYREVOKED;
+	if (kk->attrs & KVAULT_KEY_EXPIRED)
+		return -EKEYEXPIRED;
+	if (kk->state != KVAULT_KEY_STATE_ENABLED || list_empty(&kk->versions))
+		return -ENOKEY;
+	return 0;
+}
+
 /**
  * kvault_key_use - key an operation with one version of a key's material
  * @kk:      the key
@@ -960,12 +972,7 @@ int kvault_key_use(struct kvault_key *kk, u32 usage, u32 version,
 	if (rc)
 		return rc;
 	mutex_lock(&kk->lock);
-	if (kk->attrs & KVAULT_KEY_REVOKED)
-		rc = -EKEYREVOKED;
-	else if (kk->attrs & KVAULT_KEY_EXPIRED)
-		rc = -EKEYEXPIRED;
-	else if (kk->state != KVAULT_KEY_STATE_ENABLED)
-		rc = -ENOKEY;
+	rc = kvault_key_usable_locked(kk);
 	if (rc)
 		goto out;
 	list_for_each_entry(v, &kk->versions, node) {	/* newest first */
@@ -1013,13 +1020,7 @@ int kvault_key_with_material(struct kvault_key *kk,
 	if (rc)
 		return rc;
 	mutex_lock(&kk->lock);
-	if (kk->attrs & KVAULT_KEY_REVOKED)
-		rc = -EKEYREVOKED;
-	else if (kk->attrs & KVAULT_KEY_EXPIRED)
-		rc = -EKEYEXPIRED;
-	else if (kk->state != KVAULT_KEY_STATE_ENABLED ||
-		 list_empty(&kk->versions))
-		rc = -ENOKEY;
+	rc = kvault_key_usable_locked(kk);
 	if (!rc) {
 		v = list_first_entry(&kk->versions, struct kvault_version, node);
 		rc = fn(kk, v->material, ctx);
