@@ -138,17 +138,6 @@ static int sh(char *out, size_t len, const char *fmt, ...)
 	return run_capture(out, len, "sh " WORK "/cmd.sh");
 }
 
-static int write_file(const char *path, const void *p, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fwrite(p, 1, len, f);
-	return (fclose(f) || n != len) ? -1 : 0;
-}
-
 static long read_file(const char *path, void *p, size_t len)
 {
 	FILE *f = fopen(path, "rb");

@@ -36,6 +36,18 @@ struct parsed {
 	char err[128];
 };
 
+/* Write @len bytes to @path; 0 or -1. */
+static inline int write_file(const char *path, const void *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fwrite(p, 1, len, f);
+	return (fclose(f) || n != len) ? -1 : 0;
+}
+
 static inline uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);

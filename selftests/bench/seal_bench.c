@@ -138,17 +138,6 @@ static void destroy(int fd, key_serial_t id)
 	}
 }
 
-static int write_file(const char *path, const void *p, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fwrite(p, 1, len, f);
-	return (fclose(f) || n != len) ? -1 : 0;
-}
-
 /* The tpm2-tools unseal sequence (script @script) once; seconds or -1. */
 static double tools_unseal(const char *script)
 {

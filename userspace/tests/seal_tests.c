@@ -27,6 +27,7 @@
 #include "kselftest_harness.h"
 
 #include "args.h"
+#include "capture.h"
 #include "input.h"
 #include "libkvault.h"
 #include "parse.h"
@@ -190,32 +191,6 @@ static void rm_rf(const char *dir)
 		fprintf(stderr, "# could not remove %s\n", dir);
 }
 
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	return c->f;
-}
-
-static const char *cap_text(struct capture *c)
-{
-	fclose(c->f);
-	c->f = NULL;
-	return c->buf ? c->buf : "";
-}
-
-static void cap_free(struct capture *c)
-{
-	free(c->buf);
-	c->buf = NULL;
-}
 
 /* A fresh temporary directory for a test. */
 FIXTURE(tmp) {

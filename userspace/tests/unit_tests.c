@@ -27,6 +27,7 @@
 #include "kselftest_harness.h"
 
 #include "args.h"
+#include "capture.h"
 #include "format.h"
 #include "json.h"
 #include "key_format.h"
@@ -439,33 +440,6 @@ TEST(args_long_pcr_selection_is_shortened)
 /* JSON writer                                                        */
 /* ------------------------------------------------------------------ */
 
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	return c->f;
-}
-
-/* Close and return the text (owned by @c). */
-static const char *cap_text(struct capture *c)
-{
-	fclose(c->f);
-	c->f = NULL;
-	return c->buf ? c->buf : "";
-}
-
-static void cap_free(struct capture *c)
-{
-	free(c->buf);
-	c->buf = NULL;
-}
 
 static char *escape(const char *s, size_t len)
 {
