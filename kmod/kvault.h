@@ -16,7 +16,9 @@
 #include <linux/key.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/kvault.h>
@@ -154,6 +156,11 @@ struct kvault_key {
 	u64 last_use;
 	u8 *blob;			/* sealed form of @version, or NULL */
 	u32 blob_len;
+	/* crypto API use (keyref.c) */
+	struct kvault_use_stats __percpu *stats;	/* NULL until first bound */
+	atomic_t transforms;		/* transforms keyed with the key */
+	struct key *mirror;		/* the logon mirror, under ->lock */
+	u32 mirror_version;
 	char name[KVAULT_KEY_NAME_MAX];	/* zero-padded: the name index key */
 };
 
@@ -314,6 +321,95 @@ int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 		   void *out);
 int kvault_use_verify(struct kernel_pkey_params *params, const void *in,
 		      const void *sig);
+
+/*
+ * keyref.c: crypto API transforms keyed by a key reference (struct
+ * kvault_key_ref), for the templates in crypto_*.c.
+ *
+ * A template instance wraps one inner algorithm; kvault_fit_lookup() says
+ * which keys fit it (by the inner cra_name) and how many non-secret bytes
+ * follow the reference in setkey (the rfc4106 salt). A transform embeds a
+ * struct kvault_binding: kvault_bind() resolves a reference with the
+ * caller's credentials and keys the inner transform through @setkey;
+ * kvault_unbind() drops the key (exit_tfm). The data path calls
+ * kvault_binding_check() and kvault_binding_count() once per request:
+ * plain loads and a per-CPU add, no lock, no atomic.
+ */
+enum kvault_fit_class {
+	KVAULT_FIT_AES,			/* aes-128, aes-256 */
+	KVAULT_FIT_AES_XTS,		/* aes-xts-256, aes-xts-512 */
+	KVAULT_FIT_HMAC_SHA256,		/* hmac-sha256, secret-N */
+	KVAULT_FIT_HMAC_SHA384,		/* hmac-sha384, secret-N */
+	KVAULT_FIT_HMAC_SHA512,		/* hmac-sha512, secret-N */
+};
+
+struct kvault_fit {
+	u8 class;			/* enum kvault_fit_class */
+	u8 tail;			/* non-secret bytes after the reference */
+};
+
+struct kvault_use_stats {
+	u64 ops[KVAULT_CONSUMER_MAX];
+	u64 bytes[KVAULT_CONSUMER_MAX];
+};
+
+struct kvault_binding {
+	struct kvault_key *kk;		/* NULL: no key set */
+	struct key *key;		/* a reference on kk's struct key */
+	struct kvault_use_stats __percpu *stats;
+	u32 version;			/* the key version keyed */
+	u32 consumer;			/* KVAULT_CONSUMER_* - 1 */
+	struct kvault_fit fit;		/* set by the template at init_tfm */
+};
+
+int kvault_fit_lookup(const char *inner_cra_name, struct kvault_fit *fit);
+int kvault_bind(struct kvault_binding *b, const u8 *ref, unsigned int len,
+		int (*setkey)(void *ctx, const u8 *key, unsigned int len),
+		void *ctx);
+void kvault_unbind(struct kvault_binding *b);
+
+/* Is the bound key still usable? 0, or the errno a request fails with. */
+static inline int kvault_binding_check(const struct kvault_binding *b)
+{
+	const struct kvault_key *kk = b->kk;
+	time64_t expiry;
+	u32 attrs;
+
+	if (unlikely(!kk))
+		return -ENOKEY;
+	if (unlikely(test_bit(KEY_FLAG_REVOKED, &b->key->flags) ||
+		     test_bit(KEY_FLAG_INVALIDATED, &b->key->flags)))
+		return -EKEYREVOKED;
+	expiry = READ_ONCE(b->key->expiry);
+	if (unlikely(expiry && ktime_get_real_seconds() >= expiry))
+		return -EKEYEXPIRED;
+	attrs = READ_ONCE(kk->attrs);
+	if (unlikely(attrs & (KVAULT_KEY_REVOKED | KVAULT_KEY_EXPIRED)))
+		return attrs & KVAULT_KEY_REVOKED ? -EKEYREVOKED : -EKEYEXPIRED;
+	if (unlikely(READ_ONCE(kk->state) != KVAULT_KEY_STATE_ENABLED ||
+		     READ_ONCE(kk->min_version) > b->version))
+		return -ENOKEY;
+	return 0;
+}
+
+/* Count one request of @bytes for the binding's consumer kind. */
+static inline void kvault_binding_count(const struct kvault_binding *b,
+					u64 bytes)
+{
+	this_cpu_inc(b->stats->ops[b->consumer]);
+	this_cpu_add(b->stats->bytes[b->consumer], bytes);
+}
+
+/* keyref.c: usage counts, and the logon mirror */
+void kvault_key_usage(struct kvault_key *kk, struct kvault_use_stats *sum);
+int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
+		       u32 *version);
+int kvault_key_unpublish(struct kvault_key *kk);
+void kvault_mirror_drop(struct kvault_key *kk, u32 below_version);
+
+/* crypto_template.c: the "kvault" crypto template */
+int kvault_crypto_init(void);
+void kvault_crypto_exit(void);
 
 /* netlink.c */
 extern struct genl_family kvault_genl_family;

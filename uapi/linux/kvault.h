@@ -450,6 +450,180 @@ struct kvault_key_op {
 #define KVAULT_IOC_KEY_TIGHTEN		_IOWR(KVAULT_IOC_MAGIC, 0x19, struct kvault_key_op)
 
 /*
+ * Crypto API templates: keys used by reference
+ * --------------------------------------------
+ * kvault registers the crypto template "kvault". kvault(ALG) wraps the
+ * kernel's own ALG, takes its priority, block size, alignment mask, IV,
+ * tag and digest sizes, and differs in one thing: setkey takes a key
+ * reference (struct kvault_key_ref), never key bytes. ALG may be:
+ *
+ *   skcipher: xts(aes)                   aes-xts-256, aes-xts-512 keys
+ *             cbc(aes) ctr(aes) ecb(aes) cts(cbc(aes))
+ *                                        aes-128, aes-256 keys
+ *   aead:     gcm(aes)                   aes-128, aes-256 keys
+ *             rfc4106(gcm(aes))          aes-128, aes-256 keys, and the
+ *                                        4-byte nonce salt after the ref
+ *   hash:     hmac(sha256) hmac(sha384) hmac(sha512)
+ *                                        hmac-sha256/384/512 (the same
+ *                                        hash), or secret-N keys
+ *
+ * (shash and ahash both: an ahash user gets the shash instance). Any other
+ * ALG, or one the kernel does not have, fails to instantiate (ENOENT from
+ * crypto_alloc_*; AF_ALG bind() gives ENOENT). Usage in a dm-crypt table:
+ * "capi:kvault(xts(aes))-plain64 HEX-OF-REF 0 DEV 0".
+ *
+ * setkey(ref, len) checks, in this order, and stops at the first failure:
+ *
+ *   EINVAL       len is not sizeof the reference plus the ALG's non-secret
+ *                tail (4 for rfc4106, else 0); bad magic, version, size,
+ *                flags or reserved; a name that is empty, not NUL-
+ *                terminated at @size, or not a valid key name; both or
+ *                neither of @id and a name
+ *   ENOENT       no key with that ID or name in the vault
+ *   EACCES       the caller may not search the key: resolved in the
+ *                caller's credentials, as keyctl does, with the key's own
+ *                permission mask and possession through the caller's
+ *                keyrings (setkey runs in the caller's context: the
+ *                AF_ALG process's setsockopt, dmsetup's table load)
+ *   EKEYREVOKED, EKEYEXPIRED
+ *                revoked (or invalidated), expired
+ *   EKEYREJECTED the key's usage lacks KVAULT_USAGE_CRYPTO_API
+ *   EMEDIUMTYPE  the key's algorithm does not fit ALG (table above)
+ *   ENOKEY       the key is not enabled, or @key_version is not live
+ *   else         the inner algorithm's own setkey error
+ *
+ * Raw key bytes are therefore always refused (they are not a reference).
+ * On any failure the inner transform is rekeyed with random bytes and the
+ * transform holds no key: dm-crypt's "key wipe" message (which calls
+ * setkey with random bytes) leaves nothing usable, and every request
+ * fails with ENOKEY until a valid reference is set.
+ *
+ * Under fips=1 the kernel's crypto manager refuses every kvault(...)
+ * instance (it has no self-test vectors for a by-reference algorithm, and
+ * kvault does not accept raw keys to pass them): kvault's templates are
+ * not available in FIPS mode.
+ *
+ * Live revocation: a transform keeps a reference to the key (the struct
+ * key and the vault key), pinned to the version it was keyed with. Every
+ * request first checks, without a lock or an atomic operation, that the
+ * key is still usable, and otherwise fails at once:
+ *
+ *   EKEYREVOKED  revoked or invalidated (keyctl revoke / invalidate)
+ *   EKEYEXPIRED  its timeout passed
+ *   ENOKEY       disabled, destroy-pending or destroyed, or the minimum
+ *                version passed the transform's version
+ *
+ * A disabled key works again once enabled. The transform's reference keeps
+ * a merely unlinked key alive, as an open file keeps an unlinked inode;
+ * revoke, invalidate and destroy wipe the vault's material at once, and the
+ * inner transform's expanded key lives until the transform is freed or
+ * rekeyed (kvault cannot rekey it under requests in flight).
+ *
+ * Usage accounting: per key, per consumer kind (KVAULT_CONSUMER_*), the
+ * number of requests and of bytes processed, kept in per-CPU counters and
+ * reported by KVAULT_CMD_KEY_GET (KVAULT_A_KEY_CONSUMERS). The kind is
+ * decided once, at setkey, from the calling context, not from anything
+ * the caller writes: setsockopt() is AF_ALG, an ioctl on the
+ * device-mapper control device is dm-crypt, anything else is another
+ * kernel user. A request counts as one operation of its data length
+ * (cryptlen for skcipher and aead, the bytes hashed for hash).
+ */
+#define KVAULT_KEY_REF_MAGIC		0x4b52564bU	/* "KVRK" */
+#define KVAULT_KEY_REF_VERSION		1
+#define KVAULT_KEY_REF_HDR_SIZE		24
+#define KVAULT_KEY_REF_MAX_SIZE		(KVAULT_KEY_REF_HDR_SIZE + KVAULT_KEY_NAME_MAX)
+
+/**
+ * struct kvault_key_ref - what kvault(...)'s setkey takes instead of a key
+ * @magic:       KVAULT_KEY_REF_MAGIC
+ * @version:     KVAULT_KEY_REF_VERSION
+ * @size:        bytes of the reference: KVAULT_KEY_REF_HDR_SIZE with @id,
+ *               KVAULT_KEY_REF_HDR_SIZE + strlen(name) + 1 with a name
+ * @id:          the key's ID, or 0 to name it
+ * @key_version: the key version to use, or 0 for the newest at setkey
+ * @flags:       must be 0
+ * @reserved:    must be 0
+ * @name:        with @id 0: the key's name and its NUL, ending exactly at
+ *               @size
+ *
+ * Native byte order. A reference is not secret: it names a key, and using
+ * it needs the key's search permission. It may be followed by the ALG's
+ * non-secret tail (the rfc4106 salt).
+ */
+struct kvault_key_ref {
+	__u32 magic;
+	__u16 version;
+	__u16 size;
+	__s32 id;
+	__u32 key_version;
+	__u32 flags;
+	__u32 reserved;
+	char name[];
+};
+
+/* Consumer kinds of usage accounting (KVAULT_A_CONSUMER_KIND). */
+#define KVAULT_CONSUMER_DM_CRYPT	1
+#define KVAULT_CONSUMER_AF_ALG		2
+#define KVAULT_CONSUMER_KERNEL		3	/* any other kernel user */
+#define KVAULT_CONSUMER_MAX		3
+
+/*
+ * Logon mirror
+ * ------------
+ * For consumers that only take keyring keys (dm-crypt's
+ * ":LEN:logon:DESC" key form, AF_ALG's ALG_SET_KEY_BY_KEY_SERIAL on 6.2+),
+ * KVAULT_IOC_KEY_PUBLISH creates a key of the kernel's "logon" type,
+ * described "kvault:NAME", whose payload is the newest version's material.
+ * It is linked into the vault's keyring only; the caller links it where a
+ * consumer searches ("keyctl link ID @u"), which needs the key's link
+ * permission, granted. Owned by the caller, it has view, search and link
+ * permission for possessor and owner, nothing else: no one can read it
+ * (logon keys have no read), update it, or change its permissions. Anyone
+ * who may search it may invalidate it.
+ *
+ * The mirror is weaker than the template path: a consumer copies the
+ * material into its own transform when it takes the key, so revoking the
+ * vault key stops new users but not a dm-crypt table already loaded from
+ * the mirror. The vault revokes and invalidates the mirror (its payload is
+ * wiped at once) when the key is revoked, expires, is destroyed or
+ * unpublished, or when the minimum version passes the mirrored version.
+ *
+ * PUBLISH needs the key's crypto-api usage and the caller's search
+ * permission on it (as setkey above), and an enabled key; errors as for
+ * setkey, plus what key_create_or_update() gives (EDQUOT). Publishing a key
+ * that has a mirror of its newest version returns that mirror again.
+ * UNPUBLISH of a key without a mirror gives ENOENT.
+ */
+
+/**
+ * struct kvault_key_publish - KVAULT_IOC_KEY_PUBLISH / _UNPUBLISH argument
+ * @size:      in: sizeof(struct kvault_key_publish); out: bytes written
+ * @flags:     in: must be 0
+ * @id:        in: the key's ID, or 0 to name it by @name; out: its ID
+ * @mirror_id: in: must be 0; out: the logon key's ID (0 after UNPUBLISH)
+ * @name:      in: with @id 0, the key's name, NUL-terminated, rest zero
+ * @version:   out: the key version the mirror holds
+ * @reserved0: must be zero
+ * @reserved:  must be zero
+ */
+struct kvault_key_publish {
+	__u32 size;
+	__u32 flags;
+	__s32 id;
+	__s32 mirror_id;
+	char name[KVAULT_KEY_NAME_MAX];
+	__u32 version;
+	__u32 reserved0;
+	__aligned_u64 reserved[4];
+};
+
+#define KVAULT_KEY_PUBLISH_SIZE_VER0	184
+#define KVAULT_MIRROR_PREFIX		"kvault:"
+
+#define KVAULT_IOC_KEY_PUBLISH		_IOWR(KVAULT_IOC_MAGIC, 0x1a, struct kvault_key_publish)
+#define KVAULT_IOC_KEY_UNPUBLISH	_IOWR(KVAULT_IOC_MAGIC, 0x1b, struct kvault_key_publish)
+
+/*
  * Sealing
  * -------
  * A sealed key survives reboots as a blob that only this TPM can open, and
@@ -702,8 +876,10 @@ struct kvault_pcr_extend {
  *                       KVAULT_A_KEY_ATTRS, KVAULT_A_KEY_STATE,
  *                       KVAULT_A_KEY_VERSION, KVAULT_A_KEY_MIN_VERSION,
  *                       KVAULT_A_KEY_CTIME, KVAULT_A_KEY_USE_COUNT,
- *                       KVAULT_A_KEY_LAST_USE and, for a destroy-pending
- *                       key, KVAULT_A_KEY_DESTROY_TIME. Revoked and expired
+ *                       KVAULT_A_KEY_LAST_USE, KVAULT_A_KEY_TRANSFORMS,
+ *                       KVAULT_A_KEY_CONSUMERS and, for a destroy-pending
+ *                       key, KVAULT_A_KEY_DESTROY_TIME, for a published
+ *                       one, KVAULT_A_KEY_MIRROR_ID. Revoked and expired
  *                       keys are reported (with their attribute bits),
  *                       not refused, by the dump.
  * @KVAULT_CMD_KEY_EVENT: only sent by the kernel, to the multicast group
@@ -784,6 +960,17 @@ enum kvault_genl_cmd {
  * @KVAULT_A_EVENT_PID:          u32, event: its pid (init namespace; 0 for
  *                               the kernel's own work, e.g. a deadline)
  * @KVAULT_A_EVENT_TIME:         u64, event: CLOCK_REALTIME ns
+ * @KVAULT_A_KEY_TRANSFORMS:     u32, reply: crypto API transforms keyed
+ *                               with the key now
+ * @KVAULT_A_KEY_CONSUMERS:      nested, reply: one KVAULT_A_CONSUMER per
+ *                               consumer kind, zero counts included
+ * @KVAULT_A_CONSUMER:           nested, reply: KVAULT_A_CONSUMER_KIND,
+ *                               KVAULT_A_CONSUMER_OPS, KVAULT_A_CONSUMER_BYTES
+ * @KVAULT_A_CONSUMER_KIND:      u32, reply: KVAULT_CONSUMER_*
+ * @KVAULT_A_CONSUMER_OPS:       u64, reply: requests through the templates
+ * @KVAULT_A_CONSUMER_BYTES:     u64, reply: bytes they processed
+ * @KVAULT_A_KEY_MIRROR_ID:      u32, reply: the logon mirror's ID, when
+ *                               the key is published
  * @__KVAULT_A_MAX:              internal
  */
 enum kvault_genl_attr {
@@ -826,6 +1013,13 @@ enum kvault_genl_attr {
 	KVAULT_A_EVENT_UID,
 	KVAULT_A_EVENT_PID,
 	KVAULT_A_EVENT_TIME,
+	KVAULT_A_KEY_TRANSFORMS,
+	KVAULT_A_KEY_CONSUMERS,
+	KVAULT_A_CONSUMER,
+	KVAULT_A_CONSUMER_KIND,
+	KVAULT_A_CONSUMER_OPS,
+	KVAULT_A_CONSUMER_BYTES,
+	KVAULT_A_KEY_MIRROR_ID,
 	__KVAULT_A_MAX,
 };
 
