@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The key ioctls of /dev/kvault: create and every lifecycle operation.
+ * The key ioctls of /dev/kvault: create, every lifecycle operation, and
+ * publishing a key's logon mirror.
  * Who may call them is decided at open() (chardev.c); what they do is in
  * vault.c. Arguments are extensible structs, checked as chardev.c checks
  * the others (see uapi/linux/kvault.h).
@@ -124,9 +125,45 @@ static long kvault_ioctl_key_op(u32 op, void __user *uarg)
 	return rc;
 }
 
+/* PUBLISH and UNPUBLISH: the logon mirror (keyref.c). */
+static long kvault_ioctl_key_publish(bool publish, void __user *uarg)
+{
+	struct kvault_key_publish req;
+	struct kvault_key *kk;
+	u32 usize;
+	int rc;
+
+	rc = kvault_copy_in(&req, sizeof(req), KVAULT_KEY_PUBLISH_SIZE_VER0,
+			    uarg, &usize);
+	if (rc)
+		return rc;
+	if (req.flags || req.mirror_id || req.version || req.reserved0 ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    kvault_name_field_check(req.name) || req.id < 0 ||
+	    (req.id && req.name[0]) || (!req.id && !req.name[0]))
+		return -EINVAL;
+
+	kk = req.id ? kvault_key_find_id(req.id) : kvault_key_find_name(req.name);
+	if (!kk)
+		return -ENOENT;
+	req.id = kk->id;
+	if (publish)
+		rc = kvault_key_publish(kk, &req.mirror_id, &req.version);
+	else
+		rc = kvault_key_unpublish(kk);
+	kvault_key_put(kk);
+	if (rc)
+		return rc;
+	return kvault_copy_out(uarg, &req, sizeof(req), usize);
+}
+
 /* The KVAULT_IOC_KEY_* ioctls; ENOTTY for any other number. */
 long kvault_ioctl_keys(unsigned int nr, void __user *uarg)
 {
+	if (nr == _IOC_NR(KVAULT_IOC_KEY_PUBLISH))
+		return kvault_ioctl_key_publish(true, uarg);
+	if (nr == _IOC_NR(KVAULT_IOC_KEY_UNPUBLISH))
+		return kvault_ioctl_key_publish(false, uarg);
 	if (nr == _IOC_NR(KVAULT_IOC_KEY_CREATE))
 		return kvault_ioctl_key_create(uarg);
 	if (nr < ARRAY_SIZE(kvault_ioctl_ops) && kvault_ioctl_ops[nr])

@@ -121,6 +121,12 @@ int kvault_tpm_check(const struct kvault_pcr_policy *pol, bool pin,
 int kvault_tpm_extend(u32 pcr, struct netlink_ext_ack *extack);
 void kvault_tpm_exit(void);
 
+/* Requests and bytes through the crypto templates, per consumer kind. */
+struct kvault_use_stats {
+	u64 ops[KVAULT_CONSUMER_MAX];
+	u64 bytes[KVAULT_CONSUMER_MAX];
+};
+
 /* One version of a key's material. */
 struct kvault_version {
 	struct list_head node;		/* in kvault_key.versions, newest first */
@@ -220,6 +226,9 @@ struct kvault_key_meta {
 	u64 destroy_time;
 	u64 use_count;
 	u64 last_use;
+	u32 transforms;
+	key_serial_t mirror_id;
+	struct kvault_use_stats use;
 };
 
 /* Lifecycle operations of kvault_key_op(). */
@@ -265,6 +274,8 @@ int kvault_key_use(struct kvault_key *kk, u32 usage, u32 version,
 		   int (*setkey)(void *ctx, const u8 *material, u32 len),
 		   void *ctx, u32 *used);
 key_serial_t kvault_keyring_id(void);
+struct key *kvault_vault_keyring(void);
+int kvault_key_usable_locked(struct kvault_key *kk);
 u32 kvault_nr_keys_get(void);
 int kvault_vault_init(void);
 void kvault_vault_exit(void);
@@ -346,11 +357,6 @@ enum kvault_fit_class {
 struct kvault_fit {
 	u8 class;			/* enum kvault_fit_class */
 	u8 tail;			/* non-secret bytes after the reference */
-};
-
-struct kvault_use_stats {
-	u64 ops[KVAULT_CONSUMER_MAX];
-	u64 bytes[KVAULT_CONSUMER_MAX];
 };
 
 struct kvault_binding {

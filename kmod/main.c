@@ -22,10 +22,15 @@ static int __init kvault_init(void)
 	rc = kvault_genl_init();
 	if (rc)
 		goto err_chardev;
+	rc = kvault_crypto_init();
+	if (rc)
+		goto err_genl;
 	pr_info("kvault %s loaded (ABI %u)\n", KVAULT_VERSION,
 		KVAULT_ABI_VERSION);
 	return 0;
 
+err_genl:
+	kvault_genl_exit();
 err_chardev:
 	kvault_chardev_exit();
 err_vault:
@@ -34,12 +39,14 @@ err_vault:
 }
 
 /*
- * The interfaces go first; then the vault, wiping every key still alive
+ * The interfaces go first (the crypto template has no transform left: each
+ * one holds a reference on the module); then the vault, wiping every key still alive
  * (and sending their "destroyed" events to nobody: the family is gone);
  * last the SRK kvault created in the TPM is flushed.
  */
 static void __exit kvault_exit(void)
 {
+	kvault_crypto_exit();
 	kvault_genl_exit();
 	kvault_chardev_exit();
 	kvault_vault_exit();

@@ -90,6 +90,31 @@ void kvault_genl_events_stop(void)
 	mutex_unlock(&kvault_event_lock);
 }
 
+/* The usage counters, one nest per consumer kind, zeros included. */
+static int kvault_put_consumers(struct sk_buff *msg,
+				const struct kvault_use_stats *use)
+{
+	struct nlattr *all, *one;
+	u32 i;
+
+	all = nla_nest_start(msg, KVAULT_A_KEY_CONSUMERS);
+	if (!all)
+		return -EMSGSIZE;
+	for (i = 0; i < KVAULT_CONSUMER_MAX; i++) {
+		one = nla_nest_start(msg, KVAULT_A_CONSUMER);
+		if (!one ||
+		    nla_put_u32(msg, KVAULT_A_CONSUMER_KIND, i + 1) ||
+		    nla_put_u64_64bit(msg, KVAULT_A_CONSUMER_OPS, use->ops[i],
+				      KVAULT_A_PAD) ||
+		    nla_put_u64_64bit(msg, KVAULT_A_CONSUMER_BYTES,
+				      use->bytes[i], KVAULT_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, all);
+	return 0;
+}
+
 static int kvault_put_key_meta(struct sk_buff *msg, struct kvault_key *kk,
 			       const struct kvault_key_meta *m)
 {
@@ -105,7 +130,11 @@ static int kvault_put_key_meta(struct sk_buff *msg, struct kvault_key *kk,
 	    nla_put_u64_64bit(msg, KVAULT_A_KEY_USE_COUNT, m->use_count,
 			      KVAULT_A_PAD) ||
 	    nla_put_u64_64bit(msg, KVAULT_A_KEY_LAST_USE, m->last_use,
-			      KVAULT_A_PAD))
+			      KVAULT_A_PAD) ||
+	    nla_put_u32(msg, KVAULT_A_KEY_TRANSFORMS, m->transforms) ||
+	    kvault_put_consumers(msg, &m->use))
+		return -EMSGSIZE;
+	if (m->mirror_id && nla_put_u32(msg, KVAULT_A_KEY_MIRROR_ID, m->mirror_id))
 		return -EMSGSIZE;
 	if (m->state == KVAULT_KEY_STATE_DESTROY_PENDING &&
 	    nla_put_u64_64bit(msg, KVAULT_A_KEY_DESTROY_TIME, m->destroy_time,

@@ -428,6 +428,7 @@ static void kvault_key_free(struct kvault_key *kk)
 {
 	kvault_wipe_below(kk, U32_MAX);
 	kfree(kk->blob);
+	free_percpu(kk->stats);
 #ifdef KVAULT_SELFTEST
 	if (kk->id && kk->state != KVAULT_KEY_STATE_DESTROYED) {
 		atomic_inc(&selftest_wipe_errors);
@@ -602,6 +603,7 @@ void kvault_key_release(struct kvault_key *kk, bool from_task)
 		kvault_event(kk, KVAULT_EVENT_DESTROYED, from_task);
 	}
 	mutex_unlock(&kk->lock);
+	kvault_mirror_drop(kk, U32_MAX);
 	kvault_key_put(kk);
 }
 
@@ -617,6 +619,7 @@ void kvault_key_revoke(struct kvault_key *kk)
 	}
 	kvault_event(kk, KVAULT_EVENT_REVOKED, true);
 	mutex_unlock(&kk->lock);
+	kvault_mirror_drop(kk, U32_MAX);
 }
 
 /* ---- lookups ---------------------------------------------------------- */
@@ -695,6 +698,7 @@ static int kvault_key_validate(struct kvault_key *kk)
 			kvault_event(kk, KVAULT_EVENT_EXPIRED, true);
 		}
 		mutex_unlock(&kk->lock);
+		kvault_mirror_drop(kk, U32_MAX);
 	}
 	return rc;
 }
@@ -717,6 +721,9 @@ static void kvault_key_snapshot(struct kvault_key *kk,
 	m->use_count = atomic64_read(&kk->use_count);
 	m->last_use = READ_ONCE(kk->last_use);
 	m->live_versions = kk->nr_versions;
+	m->transforms = atomic_read(&kk->transforms);
+	m->mirror_id = kk->mirror ? kk->mirror->serial : 0;
+	kvault_key_usage(kk, &m->use);
 }
 
 /*
@@ -736,10 +743,16 @@ static bool kvault_destroy_locked(struct kvault_key *kk, bool from_task)
 	return true;
 }
 
-/* After a destroy, without ->lock: let the keyring core collect the key. */
+/*
+ * After a destroy, without ->lock: remove the mirror, and let the keyring
+ * core collect the key.
+ */
 static void kvault_destroy_finish(struct kvault_key *kk)
 {
-	struct key *key = kvault_key_get_key(kk);
+	struct key *key;
+
+	kvault_mirror_drop(kk, U32_MAX);
+	key = kvault_key_get_key(kk);
 
 	if (key) {
 		key_invalidate(key);
@@ -817,6 +830,7 @@ int kvault_key_op(struct kvault_key *kk, u32 op, u32 arg,
 		  struct kvault_key_meta *m)
 {
 	bool destroyed = false;
+	u32 drop_below = 0;
 	u32 event = 0;
 	int rc;
 
@@ -848,6 +862,7 @@ int kvault_key_op(struct kvault_key *kk, u32 op, u32 arg,
 		kvault_wipe_below(kk, arg);
 		WRITE_ONCE(kk->min_version, arg);
 		event = KVAULT_EVENT_MIN_VERSION;
+		drop_below = arg;
 		break;
 	case KVAULT_OP_ENABLE:
 	case KVAULT_OP_DISABLE: {
@@ -908,6 +923,8 @@ int kvault_key_op(struct kvault_key *kk, u32 op, u32 arg,
 out:
 	kvault_key_snapshot(kk, m);
 	mutex_unlock(&kk->lock);
+	if (drop_below)
+		kvault_mirror_drop(kk, drop_below);
 	if (destroyed)
 		kvault_destroy_finish(kk);
 	return rc;
@@ -930,7 +947,7 @@ int kvault_key_meta(struct kvault_key *kk, bool strict,
 /* ---- use ------------------------------------------------------------------ */
 
 /* Can the material be handed out now? The caller holds ->lock. */
-static int kvault_key_usable_locked(struct kvault_key *kk)
+int kvault_key_usable_locked(struct kvault_key *kk)
 {
 	if (kk->attrs & KVAULT_KEY_REVOKED)
 		return -EKEYREVOKED;
@@ -1059,6 +1076,11 @@ int kvault_key_create(const char *name, const char *payload,
 	*id = key_ref_to_ptr(ref)->serial;
 	key_ref_put(ref);
 	return 0;
+}
+
+struct key *kvault_vault_keyring(void)
+{
+	return kvault_keyring;
 }
 
 key_serial_t kvault_keyring_id(void)
