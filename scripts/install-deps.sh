@@ -13,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 # analyzer needs for userspace/tests/lsan_exit.c (gcc's are not on its path).
 PKGS="build-essential pkg-config qemu-system-x86 swtpm swtpm-tools
 linux-headers-amd64 busybox-static keyutils libkeyutils-dev libkcapi-dev
-kcapi-tools libnl-3-dev libnl-genl-3-dev tpm2-tools dmsetup dkms
+kcapi-tools libnl-3-dev libnl-genl-3-dev tpm2-tools dmsetup libdevmapper-dev dkms
 linux-source-6.1 sparse cpio xz-utils kmod openssl util-linux
 flex bison bc libelf-dev libssl-dev clang clang-tidy cppcheck
 libclang-rt-14-dev"

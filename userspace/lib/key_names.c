@@ -68,6 +68,12 @@ _Static_assert(KVAULT_USAGE_ALL == (1U << KVAULT_ARRAY_SIZE(usage_names)) - 1,
 	       "a usage bit has no name");
 
 /* Entry @i of a table indexed by value, or NULL outside it. */
+static const char *const consumer_names[] = {
+	[KVAULT_CONSUMER_DM_CRYPT]		= "dm-crypt",
+	[KVAULT_CONSUMER_AF_ALG]		= "af-alg",
+	[KVAULT_CONSUMER_KERNEL]		= "kernel",
+};
+
 #define TABLE_NAME(table, i) \
 	((i) < KVAULT_ARRAY_SIZE(table) ? (table)[i] : NULL)
 
@@ -230,4 +236,9 @@ KVAULT_EXPORT const char *kvault_key_state_name(uint32_t state)
 KVAULT_EXPORT const char *kvault_event_op_name(uint32_t op)
 {
 	return TABLE_NAME(event_names, op);
+}
+
+KVAULT_EXPORT const char *kvault_consumer_name(uint32_t kind)
+{
+	return TABLE_NAME(consumer_names, kind);
 }

@@ -182,9 +182,77 @@ KVAULT_EXPORT int kvault_key_state_get(struct kvault *kv, int32_t id,
 /* metadata over generic netlink                                      */
 /* ------------------------------------------------------------------ */
 
-/* Map a KVAULT_CMD_KEY_GET reply onto @info (zeroed first). */
+/* KVAULT_A_KEY_CONSUMERS: one KVAULT_A_CONSUMER per kind, each once. */
+static int genl_parse_consumers(const struct nlattr *nest,
+				struct kvault_key_usage *u)
+{
+	const struct nlattr *tb[KVAULT_A_MAX + 1];
+	const struct nlattr *nla;
+	int rem = nla_len(nest);
+	uint32_t seen = 0, kind;
+	uint64_t ops, bytes;
+	int ret;
+
+	for (nla = nla_data(nest); nla_ok(nla, rem); nla = nla_next(nla, &rem)) {
+		if (nla_type(nla) != KVAULT_A_CONSUMER)
+			return -EPROTO;
+		ret = attrs_index(tb, KVAULT_A_MAX, nla_data(nla), nla_len(nla));
+		if (!ret)
+			ret = attr_u32(tb[KVAULT_A_CONSUMER_KIND], &kind);
+		if (!ret)
+			ret = attr_u64(tb[KVAULT_A_CONSUMER_OPS], &ops);
+		if (!ret)
+			ret = attr_u64(tb[KVAULT_A_CONSUMER_BYTES], &bytes);
+		if (!ret && kind == 0)
+			ret = -EPROTO;
+		if (ret)
+			return ret;
+		if (kind >= KVAULT_KEY_CONSUMER_SLOTS)
+			continue;	/* a kind this library has no slot for */
+		if (seen & (1U << kind))
+			return -EPROTO;
+		seen |= 1U << kind;
+		u->consumer[kind].ops = ops;
+		u->consumer[kind].bytes = bytes;
+	}
+	return rem > 0 ? -EPROTO : 0;
+}
+
+/* The crypto API part of a KVAULT_CMD_KEY_GET reply, onto @u (zeroed). */
+static int genl_parse_usage(const struct nlattr **tb,
+			    struct kvault_key_usage *u)
+{
+	uint32_t mirror = 0;
+	int ret = 0;
+
+	memset(u, 0, sizeof(*u));
+	/* a module without the templates sends neither */
+	if (tb[KVAULT_A_KEY_TRANSFORMS] || tb[KVAULT_A_KEY_CONSUMERS]) {
+		ret = attr_u32(tb[KVAULT_A_KEY_TRANSFORMS], &u->transforms);
+		if (!ret && !tb[KVAULT_A_KEY_CONSUMERS])
+			ret = -EPROTO;
+		if (!ret)
+			ret = genl_parse_consumers(tb[KVAULT_A_KEY_CONSUMERS], u);
+		u->flags = KVAULT_KEY_USAGE_REPORTED;
+	}
+	if (!ret && tb[KVAULT_A_KEY_MIRROR_ID]) {
+		ret = attr_u32(tb[KVAULT_A_KEY_MIRROR_ID], &mirror);
+		if (!ret && (mirror == 0 || mirror > INT32_MAX))
+			ret = -EPROTO;
+		u->mirror_id = (int32_t)mirror;
+	}
+	if (ret)
+		memset(u, 0, sizeof(*u));
+	return ret;
+}
+
+/*
+ * Map a KVAULT_CMD_KEY_GET reply onto @info (zeroed first) and, if @usage
+ * is not NULL, its crypto API part onto @usage.
+ */
 static int genl_parse_key(const struct nlattr *attrs, int len,
-			  struct kvault_key_info *info)
+			  struct kvault_key_info *info,
+			  struct kvault_key_usage *usage)
 {
 	const struct nlattr *tb[KVAULT_A_MAX + 1];
 	uint32_t id = 0;
@@ -224,6 +292,8 @@ static int genl_parse_key(const struct nlattr *attrs, int len,
 			       &info->destroy_time);
 	if (!ret && (id == 0 || id > INT32_MAX || !info->name[0]))
 		ret = -EPROTO;
+	if (!ret && usage)
+		ret = genl_parse_usage(tb, usage);
 	if (ret) {
 		memset(info, 0, sizeof(*info));
 		return ret;
@@ -236,12 +306,13 @@ struct key_get_ctx {
 	int32_t id;			/* asked for, or 0 */
 	const char *name;		/* asked for, or NULL */
 	struct kvault_key_info *info;
+	struct kvault_key_usage *usage;	/* or NULL */
 };
 
 static int genl_parse_key_get(const struct nlattr *attrs, int len, void *arg)
 {
 	struct key_get_ctx *ctx = arg;
-	int ret = genl_parse_key(attrs, len, ctx->info);
+	int ret = genl_parse_key(attrs, len, ctx->info, ctx->usage);
 
 	/* the key asked for, not another one */
 	if (!ret && ((ctx->id && ctx->info->id != ctx->id) ||
@@ -250,13 +321,18 @@ static int genl_parse_key_get(const struct nlattr *attrs, int len, void *arg)
 	return ret;
 }
 
-KVAULT_EXPORT int kvault_key_get(struct kvault *kv, int32_t id,
-				 const char *name, struct kvault_key_info *info)
+/* kvault_key_get(), and the crypto API part into @usage if not NULL. */
+static int key_get(struct kvault *kv, int32_t id, const char *name,
+		   struct kvault_key_info *info, struct kvault_key_usage *usage)
 {
-	struct key_get_ctx ctx = { .id = id, .name = name, .info = info };
+	struct key_get_ctx ctx = {
+		.id = id, .name = name, .info = info, .usage = usage
+	};
 	struct nl_msg *msg;
 	int ret;
 
+	if (usage)
+		memset(usage, 0, sizeof(*usage));
 	if (!info)
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
@@ -276,9 +352,31 @@ KVAULT_EXPORT int kvault_key_get(struct kvault *kv, int32_t id,
 		return -ENOMEM;
 	}
 	ret = genl_transact(kv, msg, genl_parse_key_get, &ctx);
-	if (ret)
+	if (ret) {
 		memset(info, 0, sizeof(*info));
+		if (usage)
+			memset(usage, 0, sizeof(*usage));
+	}
 	return ret;
+}
+
+KVAULT_EXPORT int kvault_key_get(struct kvault *kv, int32_t id,
+				 const char *name, struct kvault_key_info *info)
+{
+	return key_get(kv, id, name, info, NULL);
+}
+
+KVAULT_EXPORT int kvault_key_get_usage(struct kvault *kv, int32_t id,
+				       const char *name,
+				       struct kvault_key_info *info,
+				       struct kvault_key_usage *usage)
+{
+	if (!usage) {
+		if (info)
+			memset(info, 0, sizeof(*info));
+		return -EINVAL;
+	}
+	return key_get(kv, id, name, info, usage);
 }
 
 struct key_list_ctx {
@@ -291,7 +389,7 @@ static int genl_parse_key_list(const struct nlattr *attrs, int len, void *arg)
 {
 	struct key_list_ctx *ctx = arg;
 	struct kvault_key_info info;
-	int ret = genl_parse_key(attrs, len, &info);
+	int ret = genl_parse_key(attrs, len, &info, NULL);
 
 	if (ret)
 		return ret;

@@ -848,6 +848,188 @@ int kvault_blob_parse(const void *blob, size_t len,
  */
 unsigned int kvault_bank_digest_size(uint16_t alg_id);
 
+/*
+ * Crypto API templates and the logon mirror (KVAULT_0.4)
+ * ------------------------------------------------------
+ * kvault(ALG) transforms (dm-crypt "capi:kvault(xts(aes))-plain64",
+ * AF_ALG "kvault(cbc(aes))", ...) are keyed with a key reference, struct
+ * kvault_key_ref of <linux/kvault.h>, instead of key bytes. The reference
+ * is not secret; setkey resolves it in the caller's keyrings with the
+ * caller's credentials. A reference by name stays valid across reboots
+ * (a key's ID changes when it is loaded again); one by ID does not.
+ */
+
+/**
+ * struct kvault_key_ref_info - a key reference read back, from
+ * kvault_key_ref_parse()
+ * @id:          the key's ID, or 0 when the reference names the key
+ * @key_version: the key version it pins, or 0 for the newest at setkey
+ * @size:        the reference's size in bytes
+ * @name:        with @id 0, the key's name, NUL-terminated; else ""
+ */
+struct kvault_key_ref_info {
+	int32_t  id;
+	uint32_t key_version;
+	uint32_t size;
+	char     name[KVAULT_KEY_NAME_MAX];
+};
+
+/* Room for kvault_key_ref_hex() of any reference, and its NUL. */
+#define KVAULT_KEY_REF_HEX_MAX		(2 * KVAULT_KEY_REF_MAX_SIZE + 1)
+
+/**
+ * kvault_key_ref_build() - build a key reference
+ * @id:          the key's ID, or 0 to name it by @name
+ * @name:        the key's name when @id is 0, else NULL: 1 to
+ *               KVAULT_KEY_NAME_MAX - 1 printable ASCII characters without
+ *               space
+ * @key_version: the key version to pin, or 0 for the newest at setkey
+ * @buf:         receives the reference (native byte order)
+ * @size:        size of @buf; KVAULT_KEY_REF_MAX_SIZE is always enough
+ *
+ * Return: the reference's size in bytes (KVAULT_KEY_REF_HDR_SIZE with
+ * @id, KVAULT_KEY_REF_HDR_SIZE + strlen(@name) + 1 with a name); -EINVAL
+ * for not exactly one of @id (> 0) and @name, or an invalid name;
+ * -ENOSPC if @buf is NULL or too small (nothing is written then).
+ */
+int kvault_key_ref_build(int32_t id, const char *name, uint32_t key_version,
+			 void *buf, size_t size);
+
+/**
+ * kvault_key_ref_hex() - build a key reference as lower-case hex
+ * @id:          as for kvault_key_ref_build()
+ * @name:        as for kvault_key_ref_build()
+ * @key_version: as for kvault_key_ref_build()
+ * @hex:         receives the hex digits and a NUL: a dm-crypt table's key
+ * @size:        size of @hex; KVAULT_KEY_REF_HEX_MAX is always enough
+ *
+ * Return: the number of hex digits (twice the reference's size); or an
+ * error as for kvault_key_ref_build().
+ */
+int kvault_key_ref_hex(int32_t id, const char *name, uint32_t key_version,
+		       char *hex, size_t size);
+
+/**
+ * kvault_key_ref_parse() - read a key reference back
+ * @buf:  the reference, e.g. a dm-crypt table's key decoded from hex
+ * @len:  bytes at @buf; the reference may be followed by more (the
+ *        rfc4106 salt), which is ignored
+ * @info: receives what the reference holds; zeroed on failure
+ *
+ * The checks are those of the kernel's setkey that need no key: magic,
+ * version, size, flags, reserved, exactly one of ID and name, a valid
+ * name NUL-terminated exactly at the size.
+ *
+ * Return: the reference's size; -EINVAL if @buf does not hold a valid
+ * reference (or @info is NULL).
+ */
+int kvault_key_ref_parse(const void *buf, size_t len,
+			 struct kvault_key_ref_info *info);
+
+/**
+ * struct kvault_key_mirror - a key's logon mirror, from
+ * kvault_key_publish() and kvault_key_unpublish()
+ * @id:        the vault key's ID
+ * @mirror_id: the logon key's ID ("kvault:NAME"); 0 after unpublishing
+ * @version:   the key version the mirror holds
+ */
+struct kvault_key_mirror {
+	int32_t  id;
+	int32_t  mirror_id;
+	uint32_t version;
+};
+
+/**
+ * kvault_key_publish() - create (or find) a key's logon mirror
+ * @kv:   handle
+ * @id:   the key's ID, or 0 to name it by @name
+ * @name: the key's name when @id is 0, else NULL
+ * @m:    receives the mirror; may be NULL
+ *
+ * KVAULT_IOC_KEY_PUBLISH: a "logon" key described "kvault:NAME" whose
+ * payload is the newest version's material, linked into the vault's
+ * keyring only; link it where its consumer searches (keyctl_link()).
+ * Publishing a key whose newest version has a mirror returns that mirror.
+ *
+ * Return: 0; -EKEYREJECTED without crypto-api usage; -EACCES without
+ * search permission on the key; -ENOKEY for a key that is not enabled;
+ * -EDQUOT; or an error as for kvault_key_rotate().
+ */
+int kvault_key_publish(struct kvault *kv, int32_t id, const char *name,
+		       struct kvault_key_mirror *m);
+
+/**
+ * kvault_key_unpublish() - revoke and invalidate a key's logon mirror
+ * @kv:   handle
+ * @id:   the key's ID, or 0 to name it by @name
+ * @name: the key's name when @id is 0, else NULL
+ * @m:    receives the key's ID (@m->mirror_id 0); may be NULL
+ *
+ * Return: 0; -ENOENT if the key has no mirror (or there is no such key);
+ * or an error as for kvault_key_rotate().
+ */
+int kvault_key_unpublish(struct kvault *kv, int32_t id, const char *name,
+			 struct kvault_key_mirror *m);
+
+/* Slots of struct kvault_key_usage's @consumer: KVAULT_CONSUMER_* < this. */
+#define KVAULT_KEY_CONSUMER_SLOTS	8
+
+/* struct kvault_key_usage.flags */
+#define KVAULT_KEY_USAGE_REPORTED	(1U << 0)	/* the module reports
+							 * transforms and
+							 * consumers */
+
+/**
+ * struct kvault_key_usage - a key's use by the crypto API, from
+ * kvault_key_get_usage()
+ * @flags:      KVAULT_KEY_USAGE_REPORTED if the module sent the
+ *              transforms and consumers (a module without the crypto
+ *              templates does not; then all counts are 0)
+ * @transforms: crypto API transforms keyed with the key now
+ * @mirror_id:  the logon mirror's ID, or 0 if the key is not published
+ * @consumer:   indexed by KVAULT_CONSUMER_* (slot 0 unused): requests
+ *              (@ops) and bytes (@bytes) through the templates by that
+ *              kind of consumer; kinds the kernel reports beyond the slots
+ *              are left out
+ */
+struct kvault_key_usage {
+	uint32_t flags;
+	uint32_t transforms;
+	int32_t  mirror_id;
+	uint32_t reserved;
+	struct {
+		uint64_t ops;
+		uint64_t bytes;
+	} consumer[KVAULT_KEY_CONSUMER_SLOTS];
+};
+
+/**
+ * kvault_key_get_usage() - a key's metadata and its use by the crypto API
+ * @kv:    handle
+ * @id:    the key's ID, or 0 to name it by @name
+ * @name:  the key's name when @id is 0, else NULL
+ * @info:  receives the metadata, as kvault_key_get() gives it; zeroed on
+ *         failure
+ * @usage: receives the transforms, consumer counters and mirror; zeroed on
+ *         failure
+ *
+ * One KVAULT_CMD_KEY_GET, as kvault_key_get(), read further.
+ *
+ * Return: as for kvault_key_get(); -EPROTO also for a malformed consumer
+ * list (a kind twice, or 0).
+ */
+int kvault_key_get_usage(struct kvault *kv, int32_t id, const char *name,
+			 struct kvault_key_info *info,
+			 struct kvault_key_usage *usage);
+
+/**
+ * kvault_consumer_name() - a consumer kind's name
+ * @kind: KVAULT_CONSUMER_*
+ *
+ * Return: "dm-crypt", "af-alg", "kernel", or NULL for an unknown kind.
+ */
+const char *kvault_consumer_name(uint32_t kind);
+
 #ifdef __cplusplus
 }
 #endif
