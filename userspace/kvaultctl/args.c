@@ -37,11 +37,19 @@ enum opt_id {
 	OPT_PIN_STDIN,
 	OPT_BLOB,
 	OPT_STORE,
+	OPT_KEY,
+	OPT_CIPHER,
+	OPT_SECTOR_SIZE,
+	OPT_KEY_VERSION,
+	OPT_CONFIG,
 	NR_OPTS,
 };
 
 #define CMD(c)		(1ULL << (c))
 #define SEALING		(CMD(KVAULTCTL_CMD_KEY_SEAL) | CMD(KVAULTCTL_CMD_KEY_RESEAL))
+#define VOL_OPEN	CMD(KVAULTCTL_CMD_VOLUME_OPEN)
+#define VOL_ALL		(CMD(KVAULTCTL_CMD_VOLUME_OPEN_ALL) | \
+			 CMD(KVAULTCTL_CMD_VOLUME_CLOSE_ALL))
 
 static const struct {
 	const char *name;
@@ -54,7 +62,8 @@ static const struct {
 	[OPT_ALG]		= { "--alg", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
 	[OPT_USAGE]		= { "--usage", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
 	[OPT_EXPORTABLE]	= { "--exportable", false, CMD(KVAULTCTL_CMD_KEY_CREATE) },
-	[OPT_KEYRING]		= { "--keyring", true, CMD(KVAULTCTL_CMD_KEY_CREATE) },
+	[OPT_KEYRING]		= { "--keyring", true, CMD(KVAULTCTL_CMD_KEY_CREATE) |
+				    CMD(KVAULTCTL_CMD_KEY_PUBLISH) },
 	[OPT_AFTER]		= { "--after", true, CMD(KVAULTCTL_CMD_KEY_DESTROY) },
 	[OPT_NO_EXPORTABLE]	= { "--no-exportable", false, CMD(KVAULTCTL_CMD_KEY_TIGHTEN) },
 	[OPT_COUNT]		= { "--count", true, CMD(KVAULTCTL_CMD_MONITOR) },
@@ -72,6 +81,11 @@ static const struct {
 				    CMD(KVAULTCTL_CMD_KEY_CHECK) |
 				    CMD(KVAULTCTL_CMD_LOAD_ALL) |
 				    CMD(KVAULTCTL_CMD_KEY_DESTROY) },
+	[OPT_KEY]		= { "--key", true, VOL_OPEN },
+	[OPT_CIPHER]		= { "--cipher", true, VOL_OPEN },
+	[OPT_SECTOR_SIZE]	= { "--sector-size", true, VOL_OPEN },
+	[OPT_KEY_VERSION]	= { "--key-version", true, VOL_OPEN },
+	[OPT_CONFIG]		= { "--config", true, VOL_ALL },
 };
 
 static const struct command {
@@ -104,6 +118,18 @@ static const struct command {
 	{ "key", "check", KVAULTCTL_CMD_KEY_CHECK, true, 1, 1, { "key name" } },
 	{ "load-all", NULL, KVAULTCTL_CMD_LOAD_ALL, false, 0, 0, { NULL } },
 	{ "monitor", NULL, KVAULTCTL_CMD_MONITOR, false, 0, 0, { NULL } },
+	{ "key", "publish", KVAULTCTL_CMD_KEY_PUBLISH, true, 1, 1, { "key" } },
+	{ "key", "unpublish", KVAULTCTL_CMD_KEY_UNPUBLISH, true, 1, 1, { "key" } },
+	{ "volume", "open", KVAULTCTL_CMD_VOLUME_OPEN, false, 2, 2,
+	  { "device", "volume name" } },
+	{ "volume", "close", KVAULTCTL_CMD_VOLUME_CLOSE, false, 1, 1,
+	  { "volume name" } },
+	{ "volume", "status", KVAULTCTL_CMD_VOLUME_STATUS, false, 1, 1,
+	  { "volume name" } },
+	{ "volume", "open-all", KVAULTCTL_CMD_VOLUME_OPEN_ALL, false, 0, 0,
+	  { NULL } },
+	{ "volume", "close-all", KVAULTCTL_CMD_VOLUME_CLOSE_ALL, false, 0, 0,
+	  { NULL } },
 };
 
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -258,7 +284,7 @@ static const struct command *find_command(const struct scan *s, char *err,
 
 	if (s->nwords == 0) {
 		usage_error(err, errlen,
-			    "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')");
+			    "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all', 'volume ...' or 'monitor')");
 		return NULL;
 	}
 	c = command_find(s->words[0], NULL);
@@ -338,6 +364,12 @@ static int check_options(const struct scan *s, const struct command *c,
 				   "option '%s' only applies to %s",
 				   options[i].name, names);
 	}
+	if (c->cmd == KVAULTCTL_CMD_KEY_PUBLISH && !s->seen[OPT_KEYRING])
+		return usage_error(err, errlen,
+				   "'key publish' needs --keyring RING (where the mirror is linked: @u, @s, @us, @g or a keyring serial)");
+	if (c->cmd == KVAULTCTL_CMD_VOLUME_OPEN && !s->seen[OPT_KEY])
+		return usage_error(err, errlen,
+				   "'volume open' needs --key KEY (an aes-xts key with the crypto-api usage)");
 	if (c->cmd == KVAULTCTL_CMD_KEY_TIGHTEN && !s->seen[OPT_NO_EXPORTABLE])
 		return usage_error(err, errlen,
 				   "'key tighten' needs --no-exportable (the only attribute it can clear)");
@@ -408,11 +440,26 @@ static int parse_usage(const char *list, struct kvaultctl_args *args,
 	return 0;
 }
 
+/* --keyring RING of key create and key publish. */
+static int parse_keyring_option(const struct scan *s,
+				struct kvaultctl_args *args, char *err,
+				size_t errlen)
+{
+	const char *ring = s->value[OPT_KEYRING];
+
+	args->use_keyring = s->seen[OPT_KEYRING];
+	args->keyring_arg = ring;
+	if (ring && kvaultctl_parse_keyring(ring, &args->keyring))
+		return usage_error(err, errlen,
+				   "invalid keyring '%.40s%s' (use a keyring serial number, or @s, @u, @us or @g)",
+				   ring, cut(ring));
+	return 0;
+}
+
 static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
 			    char *err, size_t errlen)
 {
 	const char *alg = s->value[OPT_ALG];
-	const char *ring = s->value[OPT_KEYRING];
 
 	if (args->key.id)
 		return usage_error(err, errlen,
@@ -429,12 +476,7 @@ static int parse_key_create(const struct scan *s, struct kvaultctl_args *args,
 	    parse_usage(s->value[OPT_USAGE], args, err, errlen))
 		return -EINVAL;
 	args->exportable = s->seen[OPT_EXPORTABLE];
-	args->use_keyring = s->seen[OPT_KEYRING];
-	if (ring && kvaultctl_parse_keyring(ring, &args->keyring))
-		return usage_error(err, errlen,
-				   "invalid keyring '%.40s%s' (use a keyring serial number, or @s, @u, @us or @g)",
-				   ring, cut(ring));
-	return 0;
+	return parse_keyring_option(s, args, err, errlen);
 }
 
 /* The words of @cmd, for messages. */
@@ -569,6 +611,74 @@ static int parse_blob_cmd(const struct scan *s, const struct command *c,
 		parse_pin_options(s, args, err, errlen) : 0;
 }
 
+/* A volume's name (NAME of volume open, close, status). */
+static int parse_volume_name(const char *name, struct kvaultctl_args *args,
+			     char *err, size_t errlen)
+{
+	if (kvaultctl_volume_name_check(name))
+		return usage_error(err, errlen,
+				   "invalid volume name '%.40s%s' (1 to %d printable characters without spaces or '/', not . or ..)",
+				   name, cut(name), KVAULTCTL_VOLUME_NAME_MAX);
+	args->vol.name = name;
+	return 0;
+}
+
+/* volume open DEVICE NAME --key KEY [--cipher C] [--sector-size N]
+ * [--key-version V] */
+static int parse_volume_open(const struct scan *s, struct kvaultctl_args *args,
+			     char *err, size_t errlen)
+{
+	struct kvaultctl_volume *vol = &args->vol;
+	const char *v;
+
+	vol->device = operand(s, 2);
+	if (!*vol->device)
+		return usage_error(err, errlen, "the device may not be empty");
+	if (parse_volume_name(operand(s, 3), args, err, errlen))
+		return -EINVAL;
+	vol->key_arg = s->value[OPT_KEY];
+	if (kvaultctl_parse_key_ref(vol->key_arg, &vol->key))
+		return usage_error(err, errlen,
+				   "invalid key '%.40s%s' (a name of 1 to %d printable characters without spaces, or id:N)",
+				   vol->key_arg, cut(vol->key_arg),
+				   KVAULT_KEY_NAME_MAX - 1);
+	v = s->value[OPT_CIPHER];
+	if (v && kvaultctl_volume_cipher_check(v))
+		return usage_error(err, errlen,
+				   "unsupported cipher '%.40s%s' (kvault volumes use %s only)",
+				   v, cut(v), KVAULTCTL_VOLUME_CIPHER);
+	v = s->value[OPT_SECTOR_SIZE];
+	if (v && kvaultctl_volume_sector_size(v, &vol->sector_size))
+		return usage_error(err, errlen,
+				   "invalid sector size '%.40s%s' (512, 1024, 2048 or 4096)",
+				   v, cut(v));
+	v = s->value[OPT_KEY_VERSION];
+	if (v && kvaultctl_volume_key_version(v, &vol->key_version))
+		return usage_error(err, errlen,
+				   "invalid key version '%.40s%s' (a number from 1 to %u)",
+				   v, cut(v), UINT32_MAX);
+	return 0;
+}
+
+/* The volume commands. */
+static int parse_volume(const struct scan *s, const struct command *c,
+			struct kvaultctl_args *args, char *err, size_t errlen)
+{
+	switch (c->cmd) {
+	case KVAULTCTL_CMD_VOLUME_OPEN:
+		return parse_volume_open(s, args, err, errlen);
+	case KVAULTCTL_CMD_VOLUME_CLOSE:
+	case KVAULTCTL_CMD_VOLUME_STATUS:
+		return parse_volume_name(operand(s, 2), args, err, errlen);
+	default:
+		args->config = s->value[OPT_CONFIG];
+		if (args->config && !*args->config)
+			return usage_error(err, errlen,
+					   "option '--config' needs a file name");
+		return 0;
+	}
+}
+
 /* Third pass: the values of the command's operands and options. */
 static int parse_values(const struct scan *s, const struct command *c,
 			struct kvaultctl_args *args, char *err, size_t errlen)
@@ -590,6 +700,8 @@ static int parse_values(const struct scan *s, const struct command *c,
 	}
 	if (c->cmd == KVAULTCTL_CMD_LOAD_ALL)
 		return parse_store_option(s, args, err, errlen);
+	if (!strcmp(c->group, "volume"))
+		return parse_volume(s, c, args, err, errlen);
 	if (c->key_operand) {
 		args->key_arg = operand(s, 2);
 		if (kvaultctl_parse_key_ref(args->key_arg, &args->key))
@@ -601,6 +713,8 @@ static int parse_values(const struct scan *s, const struct command *c,
 	switch (c->cmd) {
 	case KVAULTCTL_CMD_KEY_CREATE:
 		return parse_key_create(s, args, err, errlen);
+	case KVAULTCTL_CMD_KEY_PUBLISH:
+		return parse_keyring_option(s, args, err, errlen);
 	case KVAULTCTL_CMD_KEY_SEAL:
 	case KVAULTCTL_CMD_KEY_RESEAL:
 		return parse_seal(s, c, args, err, errlen);
@@ -693,6 +807,13 @@ void kvaultctl_usage(FILE *f)
 	      "       kvaultctl [OPTIONS] key check NAME [--blob FILE] [--store DIR]\n"
 	      "       kvaultctl [OPTIONS] load-all [--store DIR]\n"
 	      "       kvaultctl [OPTIONS] pcr extend PCR\n"
+	      "       kvaultctl [OPTIONS] key publish KEY --keyring RING\n"
+	      "       kvaultctl [OPTIONS] key unpublish KEY\n"
+	      "       kvaultctl [OPTIONS] volume open DEVICE NAME --key KEY\n"
+	      "                           [--cipher aes-xts-plain64] [--sector-size N]\n"
+	      "                           [--key-version V]\n"
+	      "       kvaultctl [OPTIONS] volume close|status NAME\n"
+	      "       kvaultctl [OPTIONS] volume open-all|close-all [--config FILE]\n"
 	      "\n"
 	      "Query the kvault kernel key vault and manage its keys.\n"
 	      "\n"
@@ -702,7 +823,9 @@ void kvaultctl_usage(FILE *f)
 	      "  key create        create a key; the kernel makes its material\n"
 	      "  key list          list every key (a header, one line per key,\n"
 	      "                    and a count)\n"
-	      "  key show          show one key's metadata\n"
+	      "  key show          show one key's metadata, its crypto API\n"
+	      "                    transforms, usage per consumer (dm-crypt,\n"
+	      "                    af-alg, kernel) and logon mirror\n"
 	      "  key rotate        add a new version with new material\n"
 	      "  key enable        enable a disabled key\n"
 	      "  key disable       disable an enabled key\n"
@@ -733,6 +856,24 @@ void kvaultctl_usage(FILE *f)
 	      "  pcr extend        the boot lock: extend PCR in every bank, then\n"
 	      "                    refuse seal, load and reseal until kvault is\n"
 	      "                    loaded again\n"
+	      "  key publish       create the key's logon mirror 'kvault:NAME'\n"
+	      "                    (for dm-crypt's :LEN:logon:kvault:NAME form)\n"
+	      "                    and link it into RING; weaker than volumes:\n"
+	      "                    revoking the key does not stop a table\n"
+	      "                    loaded from the mirror\n"
+	      "  key unpublish     revoke and remove the key's logon mirror\n"
+	      "  volume open       map DEVICE as /dev/mapper/NAME with dm-crypt\n"
+	      "                    capi:kvault(xts(aes))-plain64, keyed by a\n"
+	      "                    reference to KEY (by name, pinned to its\n"
+	      "                    current version or --key-version V)\n"
+	      "  volume close      remove the mapping NAME (kvault volumes only)\n"
+	      "  volume status     the mapping's device, cipher, sector size,\n"
+	      "                    the key it references and the key's state\n"
+	      "                    and counters\n"
+	      "  volume open-all   open every volume of the volumes file; goes\n"
+	      "                    on past failures (a line per failure), fails\n"
+	      "                    if any did; open volumes count as opened\n"
+	      "  volume close-all  close every open volume of the volumes file\n"
 	      "\n"
 	      "Options (anywhere on the command line):\n"
 	      "  --json            print JSON instead of text: one object\n"
@@ -776,6 +917,17 @@ void kvaultctl_usage(FILE *f)
 	      "  --store DIR       the key store (default $KVAULT_STORE, else\n"
 	      "                    /var/lib/kvault); 'key destroy' also removes\n"
 	      "                    the destroyed key's NAME.blob from it\n"
+	      "  --key KEY         volume open: the vault key (aes-xts-256 or\n"
+	      "                    aes-xts-512, with the crypto-api usage)\n"
+	      "  --cipher CIPHER   volume open: aes-xts-plain64 (the only one)\n"
+	      "  --sector-size N   volume open: dm-crypt's sector size, 512\n"
+	      "                    (default), 1024, 2048 or 4096\n"
+	      "  --key-version V   volume open: the key version to use (default:\n"
+	      "                    the current one, pinned in the table)\n"
+	      "  --config FILE     volume open-all, close-all: the volumes file\n"
+	      "                    (default /etc/kvault/volumes): lines\n"
+	      "                    'NAME DEVICE KEY [OPTIONS]', OPTIONS\n"
+	      "                    cipher=,sector-size=,key-version=; # comments\n"
 	      "  -h, --help        show this help and exit\n"
 	      "  --version         show the version and exit\n"
 	      "\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "parse.h"
+#include "volconf.h"
 
 enum kvaultctl_cmd {
 	KVAULTCTL_CMD_NONE = 0,
@@ -34,6 +35,13 @@ enum kvaultctl_cmd {
 	KVAULTCTL_CMD_KEY_CHECK,
 	KVAULTCTL_CMD_LOAD_ALL,
 	KVAULTCTL_CMD_PCR_EXTEND,
+	KVAULTCTL_CMD_KEY_PUBLISH,
+	KVAULTCTL_CMD_KEY_UNPUBLISH,
+	KVAULTCTL_CMD_VOLUME_OPEN,
+	KVAULTCTL_CMD_VOLUME_CLOSE,
+	KVAULTCTL_CMD_VOLUME_STATUS,
+	KVAULTCTL_CMD_VOLUME_OPEN_ALL,
+	KVAULTCTL_CMD_VOLUME_CLOSE_ALL,
 };
 
 /* Room for the expected values of every PCR in the largest bank. */
@@ -50,8 +58,9 @@ struct kvaultctl_args {
 	uint32_t alg, alg_len;	/* key create: --alg */
 	uint32_t usage;		/* key create: --usage, 0 for the default */
 	bool exportable;	/* key create: --exportable */
-	bool use_keyring;	/* key create: --keyring given */
+	bool use_keyring;	/* key create, publish: --keyring given */
 	int32_t keyring;	/* ... its serial or KEY_SPEC_* */
+	const char *keyring_arg;	/* ... as given */
 	bool destroy_later;	/* key destroy: --after given */
 	uint32_t after;		/* ... in seconds */
 	uint32_t min_version;	/* key set-min-version: N */
@@ -70,6 +79,11 @@ struct kvaultctl_args {
 	bool pin_stdin;		/* --pin-stdin */
 	const char *blob_path;	/* load, check: --blob FILE */
 	uint32_t pcr;		/* pcr extend: PCR */
+	/* volumes */
+	struct kvaultctl_volume vol;	/* open: DEVICE NAME and --key,
+					 * --cipher, --sector-size,
+					 * --key-version; close, status: NAME */
+	const char *config;	/* open-all, close-all: --config FILE */
 };
 
 /* Default PCR set of 'key seal' without --pcrs: sha256:7 (Secure Boot). */

@@ -182,23 +182,112 @@ static int key_lifecycle(struct kvault *kv, const struct kvaultctl_args *a)
 static int key_show(struct kvault *kv, const struct kvaultctl_args *a)
 {
 	struct kvault_key_info info;
+	struct kvault_key_usage usage;
 	struct json_writer w;
 	int ret;
 
-	ret = kvault_key_get(kv, a->key.id, a->key.name, &info);
+	ret = kvault_key_get_usage(kv, a->key.id, a->key.name, &info, &usage);
 	if (ret) {
 		report_key_error("show", a->key_arg, ret, kv, true);
 		return KVAULTCTL_EXIT_FAIL;
 	}
 	if (a->json) {
 		json_init(&w, stdout);
-		kvaultctl_json_key(&w, &info);
+		kvaultctl_json_key_usage(&w, &info, &usage);
 		fputc('\n', stdout);
 		json_finish(&w);
 	} else {
 		kvaultctl_print_key(stdout, &info);
+		kvaultctl_print_key_usage(stdout, &info, &usage);
 	}
 	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+/*
+ * Publish the key's logon mirror and link it into --keyring; if the link
+ * fails, unpublish again. Prints the mirror and dm-crypt's key form.
+ */
+static int key_publish(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	char desc[KVAULT_KEY_NAME_MAX + sizeof(KVAULT_MIRROR_PREFIX)];
+	struct kvault_key_info info;
+	struct kvault_key_mirror m;
+	struct json_writer w;
+	int32_t ring;
+	int ret;
+
+	ret = kvault_key_publish(kv, a->key.id, a->key.name, &m);
+	if (ret) {
+		report_key_error("publish", a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	ring = kvaultctl_keyring_resolve(a->keyring);
+	ret = ring < 0 ? ring : kvaultctl_keyctl_link(m.mirror_id, ring);
+	if (!ret)
+		ret = kvaultctl_keyctl_description(m.mirror_id, desc,
+						   sizeof(desc));
+	if (ret) {
+		fprintf(stderr, PFX "publish key '%s': linking its mirror (logon key %d) into keyring %s failed: %s; unpublishing it\n",
+			a->key_arg, m.mirror_id, a->keyring_arg, strerror(-ret));
+		if (kvault_key_unpublish(kv, m.id, NULL, NULL))
+			fprintf(stderr, PFX "unpublishing key '%s' failed too: revoke logon key %d by hand (keyctl revoke %d)\n",
+				a->key_arg, m.mirror_id, m.mirror_id);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	/* the material length (netlink: may need more than /dev/kvault) */
+	if (kvault_key_get(kv, m.id, NULL, &info))
+		info.len = 0;
+	if (a->json) {
+		json_init(&w, stdout);
+		json_object_begin(&w);
+		json_key(&w, "id");
+		json_uint(&w, (uint64_t)m.id);
+		json_key(&w, "mirror_id");
+		json_uint(&w, (uint64_t)m.mirror_id);
+		json_key(&w, "description");
+		json_string(&w, desc);
+		json_key(&w, "version");
+		json_uint(&w, m.version);
+		json_key(&w, "keyring");
+		json_uint(&w, (uint64_t)ring);
+		json_key(&w, "len");
+		if (info.len)
+			json_uint(&w, info.len);
+		else
+			json_null(&w);
+		json_object_end(&w);
+		fputc('\n', stdout);
+		json_finish(&w);
+		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+	}
+	printf("published key %s (id %d) version %u: logon key %d \"%s\", linked into keyring %d\n",
+	       a->key_arg, m.id, m.version, m.mirror_id, desc, ring);
+	if (info.len)
+		printf("  material: %u bytes; dm-crypt key: :%u:logon:%s\n",
+		       info.len, info.len, desc);
+	else
+		printf("  dm-crypt key: :LEN:logon:%s (LEN: the key's length in bytes)\n",
+		       desc);
+	printf("  note: a table loaded from the mirror keeps working after the key is revoked; 'kvaultctl volume open' does not\n");
+	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+static int key_unpublish(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	struct kvault_key_mirror m;
+	int ret;
+
+	ret = kvault_key_unpublish(kv, a->key.id, a->key.name, &m);
+	if (ret == -ENOENT) {
+		fprintf(stderr, PFX "unpublish key '%s': no such key, or it is not published\n",
+			a->key_arg);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	if (ret) {
+		report_key_error("unpublish", a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	return print_op(a, "unpublish", m.id, a->key.name, NULL);
 }
 
 struct list_ctx {
@@ -281,6 +370,12 @@ int kvaultctl_key_run(const struct kvaultctl_args *a)
 		break;
 	case KVAULTCTL_CMD_KEY_REVOKE:
 		ret = key_revoke(kv, a);
+		break;
+	case KVAULTCTL_CMD_KEY_PUBLISH:
+		ret = key_publish(kv, a);
+		break;
+	case KVAULTCTL_CMD_KEY_UNPUBLISH:
+		ret = key_unpublish(kv, a);
 		break;
 	default:
 		ret = key_lifecycle(kv, a);

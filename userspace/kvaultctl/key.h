@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* kvaultctl's key commands and monitor. */
+/* kvaultctl's key, sealing, volume and monitor commands. */
 #ifndef KVAULTCTL_KEY_H
 #define KVAULTCTL_KEY_H
 
@@ -11,6 +11,9 @@ int kvaultctl_key_run(const struct kvaultctl_args *a);
 /* Run a sealing command (key seal, reseal, load, check, load-all, pcr
  * extend); returns the exit status. */
 int kvaultctl_seal_run(const struct kvaultctl_args *a);
+
+/* Run a "volume ..." command; returns the exit status. */
+int kvaultctl_volume_run(const struct kvaultctl_args *a);
 
 /* Run "monitor"; returns the exit status. */
 int kvaultctl_monitor_run(const struct kvaultctl_args *a);

@@ -154,11 +154,12 @@ int kvaultctl_print_key(FILE *f, const struct kvault_key_info *k)
 	return finish(f);
 }
 
-void kvaultctl_json_key(struct json_writer *w, const struct kvault_key_info *k)
+/* The members of kvaultctl_json_key()'s object. */
+static void json_key_members(struct json_writer *w,
+			     const struct kvault_key_info *k)
 {
 	char alg[KVAULT_KEY_ALG_NAME_MAX], state[24];
 
-	json_object_begin(w);
 	json_key(w, "id");
 	json_uint(w, (uint64_t)k->id);
 	json_key(w, "name");
@@ -182,6 +183,83 @@ void kvaultctl_json_key(struct json_writer *w, const struct kvault_key_info *k)
 	json_key(w, "use_count");
 	json_uint(w, k->use_count);
 	json_time(w, "last_use", "last_use_iso", k->last_use);
+}
+
+void kvaultctl_json_key(struct json_writer *w, const struct kvault_key_info *k)
+{
+	json_object_begin(w);
+	json_key_members(w, k);
+	json_object_end(w);
+}
+
+/* A consumer kind's name, or "consumer-N". */
+static const char *consumer_str(uint32_t kind, char buf[24])
+{
+	return name_or_number(kvault_consumer_name(kind), "consumer", kind,
+			      buf, 24);
+}
+
+int kvaultctl_print_key_usage(FILE *f, const struct kvault_key_info *k,
+			      const struct kvault_key_usage *u)
+{
+	char kind[24], label[32];
+	uint32_t i;
+
+	if (!(u->flags & KVAULT_KEY_USAGE_REPORTED)) {
+		fputs("  transforms:   not reported (kvault.ko without the crypto templates)\n",
+		      f);
+	} else {
+		fprintf(f, "  transforms:   %u\n", u->transforms);
+		for (i = 1; i <= KVAULT_CONSUMER_MAX; i++) {
+			snprintf(label, sizeof(label), "%s:",
+				 consumer_str(i, kind));
+			fprintf(f, "  %-13s %" PRIu64 " ops, %" PRIu64 " bytes\n",
+				label, u->consumer[i].ops, u->consumer[i].bytes);
+		}
+	}
+	if (u->mirror_id) {
+		fprintf(f, "  mirror:       logon key %d, " KVAULT_MIRROR_PREFIX,
+			u->mirror_id);
+		put_name(f, k->name);
+		fputc('\n', f);
+	} else {
+		fputs("  mirror:       none (not published)\n", f);
+	}
+	return finish(f);
+}
+
+void kvaultctl_json_key_usage(struct json_writer *w,
+			      const struct kvault_key_info *k,
+			      const struct kvault_key_usage *u)
+{
+	char kind[24];
+	uint32_t i;
+
+	json_object_begin(w);
+	json_key_members(w, k);
+	json_key(w, "transforms");
+	if (u->flags & KVAULT_KEY_USAGE_REPORTED)
+		json_uint(w, u->transforms);
+	else
+		json_null(w);
+	json_key(w, "consumers");
+	json_object_begin(w);
+	for (i = 1; i <= KVAULT_CONSUMER_MAX &&
+		    (u->flags & KVAULT_KEY_USAGE_REPORTED); i++) {
+		json_key(w, consumer_str(i, kind));
+		json_object_begin(w);
+		json_key(w, "ops");
+		json_uint(w, u->consumer[i].ops);
+		json_key(w, "bytes");
+		json_uint(w, u->consumer[i].bytes);
+		json_object_end(w);
+	}
+	json_object_end(w);
+	json_key(w, "mirror_id");
+	if (u->mirror_id)
+		json_uint(w, (uint64_t)u->mirror_id);
+	else
+		json_null(w);
 	json_object_end(w);
 }
 

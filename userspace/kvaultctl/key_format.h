@@ -23,6 +23,18 @@ int kvaultctl_print_key(FILE *f, const struct kvault_key_info *k);
 /* The same as a JSON object, into @w (standalone or inside a list). */
 void kvaultctl_json_key(struct json_writer *w, const struct kvault_key_info *k);
 
+/*
+ * A key's use by the crypto API, as 'key show' prints it after
+ * kvaultctl_print_key(): transforms, ops and bytes per consumer kind, the
+ * logon mirror. Returns 0, or -EIO.
+ */
+int kvaultctl_print_key_usage(FILE *f, const struct kvault_key_info *k,
+			      const struct kvault_key_usage *u);
+/* kvaultctl_json_key() with "transforms", "consumers" and "mirror_id". */
+void kvaultctl_json_key_usage(struct json_writer *w,
+			      const struct kvault_key_info *k,
+			      const struct kvault_key_usage *u);
+
 /* 'key list' in text: the header, one line per key. */
 void kvaultctl_print_key_header(FILE *f);
 void kvaultctl_print_key_row(FILE *f, const struct kvault_key_info *k);

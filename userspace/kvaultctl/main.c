@@ -106,6 +106,12 @@ int main(int argc, char **argv)
 	case KVAULTCTL_CMD_LOAD_ALL:
 	case KVAULTCTL_CMD_PCR_EXTEND:
 		return kvaultctl_seal_run(&a);
+	case KVAULTCTL_CMD_VOLUME_OPEN:
+	case KVAULTCTL_CMD_VOLUME_CLOSE:
+	case KVAULTCTL_CMD_VOLUME_STATUS:
+	case KVAULTCTL_CMD_VOLUME_OPEN_ALL:
+	case KVAULTCTL_CMD_VOLUME_CLOSE_ALL:
+		return kvaultctl_volume_run(&a);
 	default:
 		return kvaultctl_key_run(&a);
 	}

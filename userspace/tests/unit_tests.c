@@ -384,8 +384,8 @@ TEST(args_errors)
 		const char *argv[6];
 		const char *err;
 	} cases[] = {
-		{ { NULL }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')" },
-		{ { "--json" }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')" },
+		{ { NULL }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all', 'volume ...' or 'monitor')" },
+		{ { "--json" }, "missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all', 'volume ...' or 'monitor')" },
 		{ { "bogus" }, "unknown command 'bogus'" },
 		{ { "--bogus", "status" }, "unknown option '--bogus'" },
 		{ { "status", "-x" }, "unknown option '-x'" },
@@ -1179,7 +1179,7 @@ TEST_F(cli, usage_errors_exit_2_before_opening)
 
 	ASSERT_EQ(0, RUN(&self->r, &self->o, "--json"));
 	EXPECT_EQ(2, self->r.status);
-	EXPECT_STREQ("kvaultctl: missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all' or 'monitor')\nTry 'kvaultctl --help' for more information.\n",
+	EXPECT_STREQ("kvaultctl: missing command ('status', 'pcr read', 'pcr extend', 'key ...', 'load-all', 'volume ...' or 'monitor')\nTry 'kvaultctl --help' for more information.\n",
 		     self->r.err);
 }
 
@@ -1694,8 +1694,8 @@ TEST(args_key_errors)
 		const char *argv[7];
 		const char *err;
 	} cases[] = {
-		{ { "key" }, "missing subcommand after 'key' ('key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check')" },
-		{ { "key", "frob", "k" }, "unknown command 'key frob' (use 'key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check')" },
+		{ { "key" }, "missing subcommand after 'key' ('key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check', 'key publish', 'key unpublish')" },
+		{ { "key", "frob", "k" }, "unknown command 'key frob' (use 'key create', 'key list', 'key show', 'key rotate', 'key enable', 'key disable', 'key revoke', 'key destroy', 'key cancel-destroy', 'key set-min-version', 'key tighten', 'key seal', 'key reseal', 'key load', 'key check', 'key publish', 'key unpublish')" },
 		{ { "key", "show" }, "missing key after 'key show'" },
 		{ { "key", "create", "--alg", "aes-128" }, "missing key name after 'key create'" },
 		{ { "key", "set-min-version", "k" }, "missing version after 'key set-min-version'" },
@@ -1715,7 +1715,7 @@ TEST(args_key_errors)
 		{ { "key", "show", "k", "--alg", "aes-128" }, "option '--alg' only applies to 'key create'" },
 		{ { "key", "show", "k", "--usage", "sign" }, "option '--usage' only applies to 'key create'" },
 		{ { "key", "show", "k", "--exportable" }, "option '--exportable' only applies to 'key create'" },
-		{ { "key", "show", "k", "--keyring", "@s" }, "option '--keyring' only applies to 'key create'" },
+		{ { "key", "show", "k", "--keyring", "@s" }, "option '--keyring' only applies to 'key create' and 'key publish'" },
 		{ { "key", "rotate", "k", "--after", "1" }, "option '--after' only applies to 'key destroy'" },
 		{ { "key", "rotate", "k", "--no-exportable" }, "option '--no-exportable' only applies to 'key tighten'" },
 		{ { "key", "list", "--count", "1" }, "option '--count' only applies to 'monitor'" },
