@@ -9,6 +9,7 @@
 #include <linux/version.h>
 #include <linux/device.h>
 #include <net/genetlink.h>
+#include <crypto/internal/skcipher.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
@@ -45,6 +46,49 @@
 #define KVAULT_GENL_PRE_DOIT_OPS struct genl_split_ops
 #else
 #define KVAULT_GENL_PRE_DOIT_OPS struct genl_ops
+#endif
+
+/*
+ * A crypto request's completion callback is handed the request's data
+ * pointer since 6.3, the request (whose ->data it is) before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define KVAULT_CRYPTO_DONE_ARG		void *
+#define kvault_crypto_done_data(arg)	(arg)
+#else
+#define KVAULT_CRYPTO_DONE_ARG		struct crypto_async_request *
+#define kvault_crypto_done_data(arg)	((arg)->data)
+#endif
+
+/*
+ * An skcipher instance takes its inner algorithm's IV, chunk and walk
+ * sizes. Since 6.7 an skcipher spawn may hold an lskcipher, of which only
+ * the common part (struct skcipher_alg_common) is there to read: it has no
+ * walk size, and its chunk size stands in for one.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline void kvault_skcipher_inherit(struct skcipher_alg *alg,
+					   struct crypto_skcipher_spawn *spawn)
+{
+	struct skcipher_alg_common *co = crypto_spawn_skcipher_alg_common(spawn);
+
+	alg->ivsize = co->ivsize;
+	alg->chunksize = co->chunksize;
+	alg->walksize = co->chunksize;
+	if ((co->base.cra_flags & CRYPTO_ALG_TYPE_MASK) ==
+	    CRYPTO_ALG_TYPE_SKCIPHER)
+		alg->walksize = container_of(co, struct skcipher_alg, co)->walksize;
+}
+#else
+static inline void kvault_skcipher_inherit(struct skcipher_alg *alg,
+					   struct crypto_skcipher_spawn *spawn)
+{
+	struct skcipher_alg *inner = crypto_spawn_skcipher_alg(spawn);
+
+	alg->ivsize = inner->ivsize;
+	alg->chunksize = inner->chunksize;
+	alg->walksize = inner->walksize;
+}
 #endif
 
 #endif /* _KVAULT_COMPAT_H */
