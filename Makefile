@@ -79,7 +79,8 @@ bench: deps
 dkms-install:
 	scripts/dkms.sh install
 
-# kvaultctl, libkvault and the kvault-load.service unit (userspace/Makefile:
+# kvaultctl, libkvault and the kvault-load.service and kvault-volumes.service
+# units (userspace/Makefile:
 # DESTDIR, PREFIX, UNITDIR, STOREDIR); the module goes in with dkms-install.
 install: userspace
 	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) install
