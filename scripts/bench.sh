@@ -1,22 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make bench`: build kvault.ko for the guest kernel and kvault_bench
+# `make bench`: build kvault.ko for the guest kernel and the benchmarks
 # (selftests/bench/); boot the kernel under QEMU with a fresh swtpm TPM 2.0
-# (selftests/vm/run-guest.sh --tpm); insmod, run the benchmark, rmmod
-# (timed); then seal_bench (sealing: TPM commands per seal and unseal,
-# unseal latency against tpm2-tools, load-all of --seal-keys keys); check
-# the guest's dmesg with selftests/vm/dmesg-check.sh; print the report and
-# save it to build/bench/<kernel release>/report.txt.
+# (selftests/vm/run-guest.sh --tpm); insmod, run kvault_bench (the key
+# registry at --keys keys), then seal_bench (sealing: TPM commands per seal
+# and unseal, unseal latency against tpm2-tools, load-all of --seal-keys
+# keys), then crypto_bench (kvault(ALG) against ALG with the same key bytes:
+# dm-crypt sequential write and read, AF_ALG cbc/gcm/hmac), rmmod (timed);
+# check the guest's dmesg with selftests/vm/dmesg-check.sh; print the
+# report and save it to build/bench/<kernel release>/report.txt.
 #
 # usage: scripts/bench.sh [--kernel 6.1|6.12|KVER] [--keys N] [--rounds N]
 #          [--lookups N] [--seal-only | --no-seal] [--seal-rounds N]
-#          [--seal-keys N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
+#          [--seal-keys N] [--crypto-only | --no-crypto] [--crypto-rounds N]
+#          [--crypto-mib N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
 #
 #   --kernel   default 6.12 (scripts/kernel-versions.sh gives the release)
 #   --keys     default 100000; e.g. 2000 for a quick smoke run
 #   --rounds, --lookups: kvault_bench's (defaults 5 and 20000)
 #   --seal-only: only seal_bench (a few minutes); --no-seal: without it
 #   --seal-rounds, --seal-keys: seal_bench's --rounds and --keys (10, 100)
+#   --crypto-only: only crypto_bench (a few minutes); --no-crypto: without it
+#   --crypto-rounds, --crypto-mib: crypto_bench's --rounds and --mib (9, 64:
+#              MiB per dm-crypt pass)
 #   --out      default build/bench/<kernel release>
 #   --timeout  guest timeout, default 1200 s + 60 ms per key
 #
@@ -28,16 +34,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNEL=6.12 KEYS=100000 ROUNDS='' LOOKUPS='' OUT='' TIMEOUT='' EXTRA=()
-SEAL=1 SEAL_ROUNDS=10 SEAL_KEYS=100
-usage() { sed -n '12,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+REG=1 SEAL=1 SEAL_ROUNDS=10 SEAL_KEYS=100 CRYPTO=1 CRYPTO_ROUNDS=9 CRYPTO_MIB=64
+usage() { sed -n '13,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KERNEL=${2:?}; shift ;;
 	--keys) KEYS=${2:?}; shift ;;
 	--rounds) ROUNDS=${2:?}; shift ;;
 	--lookups) LOOKUPS=${2:?}; shift ;;
-	--seal-only) SEAL=only ;;
+	--seal-only) REG=0 SEAL=1 CRYPTO=0 ;;
 	--no-seal) SEAL=0 ;;
+	--crypto-only) REG=0 SEAL=0 CRYPTO=1 ;;
+	--no-crypto) CRYPTO=0 ;;
+	--crypto-rounds) CRYPTO_ROUNDS=${2:?}; shift ;;
+	--crypto-mib) CRYPTO_MIB=${2:?}; shift ;;
 	--seal-rounds) SEAL_ROUNDS=${2:?}; shift ;;
 	--seal-keys) SEAL_KEYS=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
@@ -48,10 +58,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for v in "$KEYS" "${ROUNDS:-1}" "${LOOKUPS:-1}" "${TIMEOUT:-1}" "$SEAL_ROUNDS" "$SEAL_KEYS"; do
+for v in "$KEYS" "${ROUNDS:-1}" "${LOOKUPS:-1}" "${TIMEOUT:-1}" "$SEAL_ROUNDS" "$SEAL_KEYS" \
+	"$CRYPTO_ROUNDS" "$CRYPTO_MIB"; do
 	[[ $v =~ ^[0-9]+$ ]] || { echo "bench: '$v' is not a number" >&2; exit 2; }
 done
-if [ "$SEAL" = only ]; then KEYS=0; fi
+[ "$REG$SEAL$CRYPTO" != 000 ] || { echo "bench: nothing to run" >&2; exit 2; }
+if [ "$REG" = 0 ]; then KEYS=0; fi
 TIMEOUT=${TIMEOUT:-$((1200 + KEYS * 60 / 1000))}
 
 case $KERNEL in
@@ -83,21 +95,37 @@ args+=("${EXTRA[@]+"${EXTRA[@]}"}")
 
 mkdir -p "$OUT"
 rm -f "$OUT"/{bench.txt,bench.json,bench-progress.log,rmmod.txt,report.txt,dmesg-reports.txt} \
-	"$OUT"/seal-bench{.txt,.json,-progress.log}
-# what runs, for the messages and the report's first line
-what="kvault_bench ${args[*]}"
-sargs="--seal-rounds $SEAL_ROUNDS --seal-keys $SEAL_KEYS"
-case $SEAL in
-only) what="seal_bench --rounds $SEAL_ROUNDS --keys $SEAL_KEYS"; shown="--seal-only $sargs" ;;
-0) shown="${args[*]} --no-seal" ;;
-*) what="$what, then seal_bench"; shown="${args[*]} $sargs" ;;
-esac
-echo "== guest: $KREL, $what (progress: $OUT/bench-progress.log, timeout ${TIMEOUT}s)"
+	"$OUT"/seal-bench{.txt,.json,-progress.log} "$OUT"/crypto-bench{.txt,-progress.log}
+# what runs (guest list, messages, the report's first line)
+cargs="--rounds $CRYPTO_ROUNDS --mib $CRYPTO_MIB"
+run='' whatl=() shownl=()
+if [ "$REG" = 1 ]; then
+	run+=' registry' whatl+=("kvault_bench ${args[*]}") shownl+=("${args[@]}")
+fi
+if [ "$SEAL" = 1 ]; then
+	run+=' seal' whatl+=("seal_bench --rounds $SEAL_ROUNDS --keys $SEAL_KEYS")
+	[ "$REG$CRYPTO" = 00 ] && shownl+=(--seal-only)
+	shownl+=(--seal-rounds "$SEAL_ROUNDS" --seal-keys "$SEAL_KEYS")
+elif [ "$REG" = 1 ]; then
+	shownl+=(--no-seal)
+fi
+if [ "$CRYPTO" = 1 ]; then
+	run+=' crypto' whatl+=("crypto_bench $cargs")
+	[ "$REG$SEAL" = 00 ] && shownl+=(--crypto-only)
+	shownl+=(--crypto-rounds "$CRYPTO_ROUNDS" --crypto-mib "$CRYPTO_MIB")
+elif [ "$REG$SEAL" != 00 ]; then
+	shownl+=(--no-crypto)
+fi
+what=$(printf '%s, then ' "${whatl[@]}")
+what=${what%, then }
+shown=${shownl[*]}
+echo "== guest: $KREL, $what (progress: $OUT/*-progress.log, timeout ${TIMEOUT}s)"
 start=$(date +%s)
 # kvault_bench runs `kvaultctl key list` at full population: put it on PATH
 selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
 	--env "PATH=$top/build/userspace:/usr/sbin:/usr/bin:/sbin:/bin" \
-	--env "KV_BENCH_SEAL=$SEAL" --env "KV_SEAL_ARGS=--rounds $SEAL_ROUNDS --keys $SEAL_KEYS" \
+	--env "KV_BENCH_RUN=${run# }" --env "KV_SEAL_ARGS=--rounds $SEAL_ROUNDS --keys $SEAL_KEYS" \
+	--env "KV_CRYPTO_ARGS=$cargs" \
 	--quiet -- "$top/selftests/bench/guest-bench.sh" "$KO" "$BIN" "${args[@]}"
 rc=$?
 wall=$(($(date +%s) - start))
@@ -120,14 +148,20 @@ git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
 	echo "  QEMU TCG guest (2 vCPUs, 1 GiB) with swtpm TPM 2.0; guest boot $(cat "$OUT/boot-seconds" 2>/dev/null || echo '?') s, whole run ${wall} s"
 	echo "  (TCG emulates the CPU: absolute figures are far below real hardware; the ratios are the point)"
 	echo
-	if [ "$SEAL" != only ]; then
+	if [ "$REG" = 1 ]; then
 		if [ -s "$OUT/bench.txt" ]; then cat "$OUT/bench.txt"; else echo "(no benchmark output)"; fi
 		echo
 	fi
-	if [ "$SEAL" != 0 ]; then
+	if [ "$SEAL" = 1 ]; then
 		echo "Sealing (seal_bench --rounds $SEAL_ROUNDS --keys $SEAL_KEYS)"
 		if [ -s "$OUT/seal-bench.txt" ]; then sed 's/^/   /' "$OUT/seal-bench.txt"
 		else echo "   (no output; see $OUT/seal-bench-progress.log)"; fi
+		echo
+	fi
+	if [ "$CRYPTO" = 1 ]; then
+		echo "Crypto API: kvault(ALG) against ALG (crypto_bench $cargs)"
+		if [ -s "$OUT/crypto-bench.txt" ]; then sed 's/^/   /' "$OUT/crypto-bench.txt"
+		else echo "   (no output; see $OUT/crypto-bench-progress.log)"; fi
 		echo
 	fi
 	echo "6. Unload"
