@@ -1,0 +1,1394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "kvault" crypto template through AF_ALG (libkcapi): known answers of
+ * kvault(xts(aes)), kvault(cbc(aes)), kvault(gcm(aes)) and
+ * kvault(hmac(sha256)) on imported published keys; byte-identical output
+ * to the plain algorithm keyed with the same bytes over random lengths for
+ * every supported inner algorithm; the setkey checks of the uapi
+ * ("Crypto API templates: keys used by reference") with their errnos
+ * (EINVAL, ENOENT, EACCES, EKEYREJECTED, EMEDIUMTYPE, ENOKEY); live
+ * revocation of a keyed socket (revoke, disable/enable, destroy, expiry,
+ * minimum version); usage accounting per consumer kind and the transform
+ * count; the logon mirror (KVAULT_IOC_KEY_PUBLISH).
+ *
+ * Random lengths come from a seeded generator: the seed is printed, and
+ * KVAULT_SEED=N replays it. Needs the module loaded; turns
+ * allow_plaintext_import on only around the imports.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <linux/if_alg.h>
+#include <kcapi.h>
+
+#include "kselftest_harness.h"
+#include "test_util.h"
+#include "key_util.h"
+#include "crypto_util.h"
+
+#define RING KEY_SPEC_PROCESS_KEYRING
+
+/* ---- the supported inner algorithms ------------------------------------ */
+
+static const struct cu_alg A_XTS = { "xts(aes)", CU_SKCIPHER, "aes-xts-512", 64, 16, 0, 1, 16, 0 };
+static const struct cu_alg A_XTS256 = { "xts(aes)", CU_SKCIPHER, "aes-xts-256", 32, 16, 0, 1, 16, 0 };
+static const struct cu_alg A_CBC = { "cbc(aes)", CU_SKCIPHER, "aes-256", 32, 16, 0, 16, 16, 0 };
+static const struct cu_alg A_CBC128 = { "cbc(aes)", CU_SKCIPHER, "aes-128", 16, 16, 0, 16, 16, 0 };
+static const struct cu_alg A_CTR = { "ctr(aes)", CU_SKCIPHER, "aes-256", 32, 16, 0, 1, 1, 0 };
+static const struct cu_alg A_ECB = { "ecb(aes)", CU_SKCIPHER, "aes-256", 32, 0, 0, 16, 16, 0 };
+static const struct cu_alg A_CTS = { "cts(cbc(aes))", CU_SKCIPHER, "aes-128", 16, 16, 0, 1, 17, 0 };
+static const struct cu_alg A_GCM = { "gcm(aes)", CU_AEAD, "aes-256", 32, 12, 0, 1, 0, 0 };
+static const struct cu_alg A_RFC4106 = { "rfc4106(gcm(aes))", CU_AEAD, "aes-256", 32, 8, 4, 1, 0, 0 };
+static const struct cu_alg A_HS256 = { "hmac(sha256)", CU_HASH, "hmac-sha256", 32, 0, 0, 1, 0, 32 };
+static const struct cu_alg A_HS384 = { "hmac(sha384)", CU_HASH, "hmac-sha384", 48, 0, 0, 1, 0, 48 };
+static const struct cu_alg A_HS512 = { "hmac(sha512)", CU_HASH, "hmac-sha512", 64, 0, 0, 1, 0, 64 };
+static const struct cu_alg A_HS384_SECRET = { "hmac(sha384)", CU_HASH, "secret-100", 100, 0, 0, 1, 0, 48 };
+
+/* ---- seeded randomness --------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static size_t rnd_below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
+
+static void rnd_fill(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = (uint8_t)rnd();
+}
+
+/* The seed for this test: KVAULT_SEED, else the time; printed. */
+static uint64_t seed_rng(struct __test_metadata *_metadata, const char *what)
+{
+	const char *s = getenv("KVAULT_SEED");
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rng_state = s ? strtoull(s, NULL, 0) :
+		(uint64_t)ts.tv_sec * 1000000007ULL + (uint64_t)ts.tv_nsec;
+	TH_LOG("%s: seed %llu (replay: KVAULT_SEED=%llu)", what,
+	       (unsigned long long)rng_state, (unsigned long long)rng_state);
+	return rng_state;
+}
+
+static void unhex(const char *hex, uint8_t *out, size_t len)
+{
+	if (strlen(hex) != 2 * len || hex_decode(hex, out, len))
+		abort();
+}
+
+/* A unique key name for this process. */
+static const char *kname(const char *tag)
+{
+	static char buf[8][64];
+	static unsigned int n;
+	char *b = buf[n++ % 8];
+
+	snprintf(b, 64, "cr-%s-%d", tag, (int)getpid());
+	return b;
+}
+
+static int vault_fd(void)
+{
+	return kvault_dev_open();
+}
+
+/* Import @a's key kind with random material; its ID. */
+static key_serial_t new_key(const char *name, const struct cu_alg *a,
+			    uint8_t *material, const char *usage)
+{
+	rnd_fill(material, a->klen);
+	return cu_import(name, a->kalg, material, a->klen,
+			 usage ? usage : "crypto-api", RING);
+}
+
+/* A kvault(@a) handle keyed with @id (plus @tail); setkey's result. */
+static int open_ref(struct kcapi_handle **h, const struct cu_alg *a,
+		    key_serial_t id, uint32_t ver, const uint8_t *tail)
+{
+	uint8_t ref[CU_REF_BUF];
+	size_t n = cu_ref_id(ref, id, ver);
+	int rc = cu_open(h, a, 1);
+
+	if (rc)
+		return rc;
+	if (a->tail)
+		memcpy(ref + n, tail, a->tail);
+	rc = cu_setkey(*h, a->cls, ref, n + a->tail);
+	if (rc) {
+		cu_close(*h, a->cls);
+		*h = NULL;
+	}
+	return rc;
+}
+
+/* One encryption (or MAC) of @len bytes of a fixed pattern: its result. */
+static long one_op(struct kcapi_handle *h, const struct cu_alg *a, size_t len)
+{
+	static uint8_t in[8192], out[8192 + 64];
+	uint8_t iv[16] = { 1 };
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		in[i] = (uint8_t)i;
+	return cu_run(h, a, 1, iv, NULL, 0, in, len, out,
+		      a->cls == CU_HASH ? a->dlen :
+		      a->cls == CU_AEAD ? len + CU_TAG : len);
+}
+
+/* ---- known answers ------------------------------------------------------- */
+
+/*
+ * IEEE Std 1619-2007, Annex B, XTS-AES-256 test vector 10 (Key1 and Key2
+ * are the 64-byte key, data unit sequence number 0xff as the tweak, data
+ * unit 512 bytes: 00..ff twice).
+ */
+static const char xts10_key[] =
+	"2718281828459045235360287471352662497757247093699959574966967627"
+	"3141592653589793238462643383279502884197169399375105820974944592";
+static const char xts10_ct[] =
+	"1c3b3a102f770386e4836c99e370cf9bea00803f5e482357a4ae12d414a3e63b"
+	"5d31e276f8fe4a8d66b317f9ac683f44680a86ac35adfc3345befecb4bb188fd"
+	"5776926c49a3095eb108fd1098baec70aaa66999a72a82f27d848b21d4a741b0"
+	"c5cd4d5fff9dac89aeba122961d03a757123e9870f8acf1000020887891429ca"
+	"2a3e7a7d7df7b10355165c8b9a6d0a7de8b062c4500dc4cd120c0f7418dae3d0"
+	"b5781c34803fa75421c790dfe1de1834f280d7667b327f6c8cd7557e12ac3a0f"
+	"93ec05c52e0493ef31a12d3d9260f79a289d6a379bc70c50841473d1a8cc81ec"
+	"583e9645e07b8d9670655ba5bbcfecc6dc3966380ad8fecb17b6ba02469a020a"
+	"84e18e8f84252070c13e9f1f289be54fbc481457778f616015e1327a02b140f1"
+	"505eb309326d68378f8374595c849d84f4c333ec4423885143cb47bd71c5edae"
+	"9be69a2ffeceb1bec9de244fbe15992b11b77c040f12bd8f6a975a44a0f90c29"
+	"a9abc3d4d893927284c58754cce294529f8614dcd2aba991925fedc4ae74ffac"
+	"6e333b93eb4aff0479da9a410e4450e0dd7ae4c6e2910900575da401fc07059f"
+	"645e8b7e9bfdef33943054ff84011493c27b3429eaedb4ed5376441a77ed4385"
+	"1ad77f16f541dfd269d50d6a5f14fb0aab1cbb4c1550be97f7ab4066193c4caa"
+	"773dad38014bd2092fa755c824bb5e54c4f36ffda9fcea70b9c6e693e148c151";
+
+TEST(kat_xts_aes256_ieee1619_vector10)
+{
+	uint8_t key[64], pt[512], ct[512], want[512], back[512], iv[16] = { 0xff };
+	uint8_t ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id;
+	size_t i;
+
+	unhex(xts10_key, key, sizeof(key));
+	unhex(xts10_ct, want, sizeof(want));
+	for (i = 0; i < sizeof(pt); i++)
+		pt[i] = (uint8_t)i;
+	id = cu_import(kname("xts10"), "aes-xts-512", key, sizeof(key),
+		       "crypto-api", RING);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	ASSERT_EQ((long)sizeof(pt), kcapi_cipher_encrypt(h, pt, sizeof(pt), iv, ct,
+				sizeof(ct), KCAPI_ACCESS_HEURISTIC));
+	EXPECT_EQ(0, memcmp(ct, want, sizeof(want)));
+	ASSERT_EQ((long)sizeof(ct), kcapi_cipher_decrypt(h, want, sizeof(want), iv,
+				back, sizeof(back), KCAPI_ACCESS_HEURISTIC));
+	EXPECT_EQ(0, memcmp(back, pt, sizeof(pt)));
+	kcapi_cipher_destroy(h);
+}
+
+/* NIST SP 800-38A, F.2.5 CBC-AES256.Encrypt (four blocks) */
+TEST(kat_cbc_aes256_sp800_38a_f25)
+{
+	uint8_t key[32], iv[16], pt[64], want[64], ct[64], back[64];
+	uint8_t ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id;
+
+	unhex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+	      key, sizeof(key));
+	unhex("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+	      pt, sizeof(pt));
+	unhex("f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
+	      "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+	      want, sizeof(want));
+	id = cu_import(kname("cbc"), "aes-256", key, sizeof(key), "crypto-api", RING);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_CBC, 1));
+	/* by name this time */
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_name(ref, kname("cbc"), 0)));
+	ASSERT_EQ(64, kcapi_cipher_encrypt(h, pt, sizeof(pt), iv, ct, sizeof(ct),
+					   KCAPI_ACCESS_HEURISTIC));
+	EXPECT_EQ(0, memcmp(ct, want, sizeof(want)));
+	ASSERT_EQ(64, kcapi_cipher_decrypt(h, want, sizeof(want), iv, back,
+					   sizeof(back), KCAPI_ACCESS_HEURISTIC));
+	EXPECT_EQ(0, memcmp(back, pt, sizeof(pt)));
+	kcapi_cipher_destroy(h);
+}
+
+/*
+ * McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)", test case
+ * 16: AES-256, 96-bit IV, 20 bytes of AAD, 60 bytes of plaintext.
+ */
+TEST(kat_gcm_aes256_mcgrew_viega_16)
+{
+	uint8_t key[32], iv[12], aad[20], pt[60], want[76], out[20 + 76], back[20 + 60];
+	uint8_t ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id;
+
+	unhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
+	      key, sizeof(key));
+	unhex("cafebabefacedbaddecaf888", iv, sizeof(iv));
+	unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad, sizeof(aad));
+	unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+	      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+	      pt, sizeof(pt));
+	unhex("522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+	      "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+	      "76fc6ece0f4e1768cddf8853bb2d551b", want, sizeof(want));
+	id = cu_import(kname("gcm"), "aes-256", key, sizeof(key), "crypto-api", RING);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_GCM, 1));
+	ASSERT_EQ(0, kcapi_aead_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	ASSERT_EQ((long)sizeof(out), cu_run(h, &A_GCM, 1, iv, aad, sizeof(aad), pt,
+					    sizeof(pt), out, sizeof(out)));
+	EXPECT_EQ(0, memcmp(out + sizeof(aad), want, sizeof(want)));
+	/* and it opens the published ciphertext; a flipped tag bit fails */
+	ASSERT_LE((long)sizeof(pt), cu_run(h, &A_GCM, 0, iv, aad, sizeof(aad), want,
+					   sizeof(want), back, sizeof(back)));
+	EXPECT_EQ(0, memcmp(back + sizeof(aad), pt, sizeof(pt)));
+	want[sizeof(want) - 1] ^= 1;
+	EXPECT_EQ(-EBADMSG, cu_run(h, &A_GCM, 0, iv, aad, sizeof(aad), want,
+				   sizeof(want), back, sizeof(back)));
+	kcapi_aead_destroy(h);
+}
+
+/*
+ * RFC 4231 test cases 1, 3 and 4 (HMAC-SHA-256). Their keys are 20 and 25
+ * bytes, so they are imported as secret-N keys (hmac-sha256 keys are 32
+ * bytes); test case 2's 4-byte key is below secret-N's minimum and 6/7's
+ * 131-byte keys above its maximum.
+ */
+TEST(kat_hmac_sha256_rfc4231)
+{
+	static const struct {
+		const char *key, *data, *mac;
+	} tc[] = {
+		{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "dddddddddddddddddddddddddddddddddddddddddddddddddd"
+		  "dddddddddddddddddddddddddddddddddddddddddddddddddd",
+		  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+		{ "0102030405060708090a0b0c0d0e0f10111213141516171819",
+		  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+		  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+		  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+	};
+	uint8_t key[64], data[64], want[32], mac[32], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	char alg[32], name[64];
+	size_t i, kl, dl;
+	key_serial_t id;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		kl = strlen(tc[i].key) / 2;
+		dl = strlen(tc[i].data) / 2;
+		unhex(tc[i].key, key, kl);
+		unhex(tc[i].data, data, dl);
+		unhex(tc[i].mac, want, sizeof(want));
+		snprintf(alg, sizeof(alg), "secret-%zu", kl);
+		snprintf(name, sizeof(name), "%s-%zu", kname("rfc4231"), i);
+		id = cu_import(name, alg, key, kl, "crypto-api", RING);
+		ASSERT_LT(0, id) TH_LOG("import %s", alg);
+		ASSERT_EQ(0, kcapi_md_init(&h, "kvault(hmac(sha256))", 0));
+		ASSERT_EQ(0, kcapi_md_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+		ASSERT_EQ(32, kcapi_md_digest(h, data, dl, mac, sizeof(mac)));
+		EXPECT_EQ(0, memcmp(mac, want, sizeof(want))) TH_LOG("RFC 4231 case %zu", i);
+		kcapi_md_destroy(h);
+	}
+}
+
+/* ---- byte-identical output to the plain algorithm ------------------------ */
+
+FIXTURE(same) {
+	struct kcapi_handle *plain, *kv;
+	uint8_t key[128 + 4];
+	key_serial_t id;
+};
+
+FIXTURE_VARIANT(same) {
+	const struct cu_alg *a;
+	int by_name;
+};
+
+FIXTURE_VARIANT_ADD(same, xts_aes512) { .a = &A_XTS };
+FIXTURE_VARIANT_ADD(same, xts_aes256) { .a = &A_XTS256, .by_name = 1 };
+FIXTURE_VARIANT_ADD(same, cbc_aes256) { .a = &A_CBC };
+FIXTURE_VARIANT_ADD(same, cbc_aes128) { .a = &A_CBC128, .by_name = 1 };
+FIXTURE_VARIANT_ADD(same, ctr_aes256) { .a = &A_CTR };
+FIXTURE_VARIANT_ADD(same, ecb_aes256) { .a = &A_ECB };
+FIXTURE_VARIANT_ADD(same, cts_cbc_aes128) { .a = &A_CTS };
+FIXTURE_VARIANT_ADD(same, gcm_aes256) { .a = &A_GCM };
+FIXTURE_VARIANT_ADD(same, rfc4106_gcm_aes256) { .a = &A_RFC4106 };
+FIXTURE_VARIANT_ADD(same, hmac_sha256) { .a = &A_HS256 };
+FIXTURE_VARIANT_ADD(same, hmac_sha384) { .a = &A_HS384 };
+FIXTURE_VARIANT_ADD(same, hmac_sha512) { .a = &A_HS512, .by_name = 1 };
+FIXTURE_VARIANT_ADD(same, hmac_sha384_secret100) { .a = &A_HS384_SECRET };
+
+FIXTURE_SETUP(same)
+{
+	const struct cu_alg *a = variant->a;
+	uint8_t ref[CU_REF_BUF + 4];
+	const char *name = kname("same");
+	size_t n;
+
+	seed_rng(_metadata, a->name);
+	self->id = new_key(name, a, self->key, NULL);
+	ASSERT_LT(0, self->id);
+	rnd_fill(self->key + a->klen, a->tail);		/* the rfc4106 salt */
+	ASSERT_EQ(0, cu_open(&self->plain, a, 0));
+	ASSERT_EQ(0, cu_setkey(self->plain, a->cls, self->key, a->klen + a->tail));
+	ASSERT_EQ(0, cu_open(&self->kv, a, 1));
+	n = variant->by_name ? cu_ref_name(ref, name, 0) : cu_ref_id(ref, self->id, 0);
+	memcpy(ref + n, self->key + a->klen, a->tail);
+	ASSERT_EQ(0, cu_setkey(self->kv, a->cls, ref, n + a->tail));
+}
+
+FIXTURE_TEARDOWN(same)
+{
+	if (self->plain)
+		cu_close(self->plain, variant->a->cls);
+	if (self->kv)
+		cu_close(self->kv, variant->a->cls);
+}
+
+#define SAME_ROUNDS 48
+#define SAME_MAX 8192
+
+TEST_F(same, random_lengths)
+{
+	static uint8_t in[SAME_MAX], aad[64], o1[SAME_MAX + 128], o2[SAME_MAX + 128],
+		back[SAME_MAX + 128];
+	const struct cu_alg *a = variant->a;
+	size_t len, alen, outlen;
+	uint8_t iv[16];
+	long r1, r2, r3;
+	int i;
+
+	for (i = 0; i < SAME_ROUNDS; i++) {
+		len = a->minlen + rnd_below(SAME_MAX - a->minlen);
+		if (i == 0)
+			len = a->minlen;	/* the edges: shortest... */
+		if (i == 1)
+			len = SAME_MAX;		/* ...and longest */
+		len -= len % a->blk;
+		alen = a->cls == CU_AEAD ? rnd_below(sizeof(aad) + 1) : 0;
+		if (a == &A_RFC4106)
+			alen = rnd_below(2) ? 20 : 16;	/* ESP: SPI, seq (+ext), IV */
+		rnd_fill(in, len);
+		rnd_fill(aad, sizeof(aad));
+		rnd_fill(iv, sizeof(iv));
+		outlen = a->cls == CU_HASH ? a->dlen :
+			 a->cls == CU_AEAD ? alen + len + CU_TAG : len;
+		r1 = cu_run(self->plain, a, 1, iv, aad, alen, in, len, o1, outlen);
+		r2 = cu_run(self->kv, a, 1, iv, aad, alen, in, len, o2, outlen);
+		ASSERT_EQ((long)outlen, r1) TH_LOG("plain %s, %zu bytes", a->name, len);
+		ASSERT_EQ(r1, r2) TH_LOG("%s, %zu bytes (aad %zu)", a->name, len, alen);
+		ASSERT_EQ(0, memcmp(o1, o2, outlen))
+			TH_LOG("%s differs at %zu bytes (aad %zu)", a->name, len, alen);
+		if (a->cls == CU_HASH)
+			continue;
+		/* and kvault decrypts it back */
+		r3 = cu_run(self->kv, a, 0, iv, o2, alen, o2 + alen,
+			    outlen - alen, back, alen + len);
+		ASSERT_LE((long)(alen + len), r3) TH_LOG("decrypt %zu bytes", len);
+		ASSERT_EQ(0, memcmp(back + alen, in, len));
+	}
+}
+
+/* ---- setkey: permissions, forged and stale references, usage, fit ------- */
+
+/* Run @fn in a child that is nobody (uid/gid 65534, no caps); its status. */
+static int as_nobody(int (*fn)(key_serial_t, const char *), key_serial_t id,
+		     const char *name)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (drop_privileges(NOBODY, NOBODY))
+			_exit(100);
+		_exit(fn(id, name));
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* In the child: the errno of setkey (id and name) as an exit code. */
+static int nobody_setkey(key_serial_t id, const char *name)
+{
+	uint8_t ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	int e1, e2;
+
+	if (cu_open(&h, &A_CBC, 1))
+		return 101;
+	e1 = -kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0));
+	e2 = -kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_name(ref, name, 0));
+	kcapi_cipher_destroy(h);
+	if (e1 != e2)
+		return 102;
+	return e1 > 99 ? 103 : e1;
+}
+
+TEST(unprivileged_process_cannot_set_root_key)
+{
+	const char *name = kname("perm");
+	uint8_t key[32];
+	key_serial_t id = new_key(name, &A_CBC, key, NULL);
+
+	ASSERT_LT(0, id);
+	/* not possessed by the child, no "other" permission: EACCES */
+	EXPECT_EQ(EACCES, as_nobody(nobody_setkey, id, name));
+	/* the check is the key's own mask: other=search lets nobody use it */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0x3f3f0008, 0, 0));
+	EXPECT_EQ(0, as_nobody(nobody_setkey, id, name));
+}
+
+TEST(setperm_without_search_is_refused)
+{
+	uint8_t key[32], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id = new_key(kname("noperm"), &A_CBC, key, NULL);
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_CBC, 1));
+	/* possessor and owner: everything but search */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0x37370000, 0, 0));
+	EXPECT_EQ(-EACCES, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	EXPECT_EQ(-EACCES, kcapi_cipher_setkey(h, ref,
+			(uint32_t)cu_ref_name(ref, kname("noperm"), 0)));
+	/* search back: it works */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)id, 0x3f3f0000, 0, 0));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	EXPECT_EQ(16, one_op(h, &A_CBC, 16));
+	kcapi_cipher_destroy(h);
+}
+
+TEST(forged_references)
+{
+	uint8_t ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t user;
+	char longname[KVAULT_KEY_NAME_MAX];
+
+	user = kt_add_key("user", kname("user"), "0123456789abcdef0123456789abcdef",
+			  32, RING);
+	ASSERT_LT(0, user);
+	ASSERT_EQ(0, cu_open(&h, &A_CBC, 1));
+	/* the ID of a key that is not a vault key */
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, user, 0)));
+	/* the ID of a keyring */
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref,
+			(uint32_t)cu_ref_id(ref, (key_serial_t)kt_keyctl(KEYCTL_GET_KEYRING_ID,
+				(unsigned long)RING, 0, 0, 0), 0)));
+	/* an ID no key has */
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, 0x7ffffff0, 0)));
+	/* names the vault does not hold: one, the longest valid one, the user key's */
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref,
+			(uint32_t)cu_ref_name(ref, "cr-no-such-key", 0)));
+	memset(longname, 'z', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_name(ref, longname, 0)));
+	EXPECT_EQ(-ENOENT, kcapi_cipher_setkey(h, ref,
+			(uint32_t)cu_ref_name(ref, kname("user"), 0)));
+	kcapi_cipher_destroy(h);
+}
+
+TEST(stale_references)
+{
+	uint8_t key[32], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id, gone;
+	int fd = vault_fd(), rc;
+
+	ASSERT_LE(0, fd);
+	id = new_key(kname("stale"), &A_CBC, key, NULL);
+	gone = new_key(kname("gone"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_LT(0, gone);
+	ASSERT_EQ(0, cu_open(&h, &A_CBC, 1));
+	/* versions that never existed */
+	EXPECT_EQ(-ENOKEY, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 2)));
+	EXPECT_EQ(-ENOKEY, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0xffffffff)));
+	/* version 1 retired by the minimum version */
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_ROTATE, id, NULL, 0, NULL));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 1)));
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_SET_MIN_VERSION, id, NULL, 2, NULL));
+	EXPECT_EQ(-ENOKEY, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 1)));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 2)));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	/* a destroyed key: ENOKEY until the keyring core collects it, then ENOENT */
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DESTROY, gone, NULL, 0, NULL));
+	rc = kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, gone, 0));
+	EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("destroyed: %d", rc);
+	rc = kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_name(ref, kname("gone"), 0));
+	EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("destroyed by name: %d", rc);
+	/* a disabled key */
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_ENABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	/* revoked, expired */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	id = new_key(kname("stale-exp"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)id, 1, 0, 0));
+	sleep(2);
+	EXPECT_EQ(-EKEYEXPIRED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	kcapi_cipher_destroy(h);
+	close(fd);
+}
+
+TEST(key_without_crypto_api_usage)
+{
+	uint8_t key[64], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t aes, mac, xts;
+
+	aes = new_key(kname("nousage"), &A_CBC, key, "encrypt,decrypt");
+	mac = new_key(kname("nousage-mac"), &A_HS256, key, "sign,verify");
+	xts = new_key(kname("nousage-xts"), &A_XTS, key, "encrypt,decrypt");
+	ASSERT_LT(0, aes);
+	ASSERT_LT(0, mac);
+	ASSERT_LT(0, xts);
+	ASSERT_EQ(0, cu_open(&h, &A_CBC, 1));
+	EXPECT_EQ(-EKEYREJECTED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, aes, 0)));
+	kcapi_cipher_destroy(h);
+	ASSERT_EQ(0, cu_open(&h, &A_HS256, 1));
+	EXPECT_EQ(-EKEYREJECTED, kcapi_md_setkey(h, ref, (uint32_t)cu_ref_id(ref, mac, 0)));
+	kcapi_md_destroy(h);
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	EXPECT_EQ(-EKEYREJECTED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, xts, 0)));
+	kcapi_cipher_destroy(h);
+}
+
+TEST(algorithm_mismatch)
+{
+	static const struct {
+		const struct cu_alg *key;	/* the key's kind */
+		const struct cu_alg *tfm;	/* the transform it is set on */
+	} bad[] = {
+		{ &A_CBC, &A_XTS },		/* aes-256 with xts */
+		{ &A_CBC128, &A_XTS },		/* aes-128 with xts */
+		{ &A_XTS, &A_CBC },		/* aes-xts-512 with cbc */
+		{ &A_XTS256, &A_GCM },		/* aes-xts-256 with gcm */
+		{ &A_XTS, &A_ECB },
+		{ &A_HS384, &A_HS256 },		/* hmac-sha384 with hmac(sha256) */
+		{ &A_HS256, &A_HS512 },
+		{ &A_HS512, &A_CBC },		/* an hmac key with a cipher */
+		{ &A_CBC, &A_HS256 },		/* an aes key with hmac */
+		{ &A_HS256, &A_RFC4106 },
+	};
+	uint8_t key[128], ref[CU_REF_BUF + 4] = { 0 };
+	struct kcapi_handle *h;
+	char name[64];
+	key_serial_t id;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(name, sizeof(name), "%s-%zu", kname("fit"), i);
+		id = new_key(name, bad[i].key, key, NULL);
+		ASSERT_LT(0, id);
+		ASSERT_EQ(0, cu_open(&h, bad[i].tfm, 1));
+		n = cu_ref_id(ref, id, 0) + bad[i].tfm->tail;
+		EXPECT_EQ(-EMEDIUMTYPE, cu_setkey(h, bad[i].tfm->cls, ref, n))
+			TH_LOG("%s key on kvault(%s)", bad[i].key->kalg, bad[i].tfm->name);
+		cu_close(h, bad[i].tfm->cls);
+	}
+}
+
+/* The uapi's order: EACCES, then revoked, usage, fit, and ENOKEY last. */
+TEST(checks_in_documented_order)
+{
+	uint8_t key[64], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	key_serial_t id;
+	int fd = vault_fd();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	/* a disabled aes-256 key without crypto-api on xts: EKEYREJECTED */
+	id = new_key(kname("ord1"), &A_CBC, key, "encrypt");
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(-EKEYREJECTED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	/* a disabled aes-256 key with crypto-api on xts: EMEDIUMTYPE */
+	id = new_key(kname("ord2"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(-EMEDIUMTYPE, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	/* revoked beats usage */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	/* a malformed reference beats everything */
+	ref[0] ^= 1;
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, ref, KVAULT_KEY_REF_HDR_SIZE));
+	kcapi_cipher_destroy(h);
+	close(fd);
+}
+
+/* ---- malformed tokens ----------------------------------------------------- */
+
+TEST(malformed_references)
+{
+	static uint8_t ref[4096];
+	uint8_t key[64], raw[64];
+	struct kvault_key_ref *r = (struct kvault_key_ref *)ref;
+	struct kcapi_handle *h;
+	const char *name = kname("tok");
+	key_serial_t id;
+	size_t n, i;
+
+	id = new_key(name, &A_XTS, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+#define BAD(len) EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, ref, (uint32_t)(len)))
+	/* short: every length below the header, and a name cut short */
+	for (i = 1; i < KVAULT_KEY_REF_HDR_SIZE; i++) {
+		cu_ref_id(ref, id, 0);
+		BAD(i) TH_LOG("short %zu", i);
+	}
+	n = cu_ref_name(ref, name, 0);
+	BAD(n - 1);
+	/* long: a byte past size, a salt on an ALG without one, 4 KiB */
+	n = cu_ref_id(ref, id, 0);
+	ref[n] = 0;
+	BAD(n + 1);
+	BAD(n + 4);
+	memset(ref + n, 0, 4096 - n);
+	BAD(4096);
+	/* wrong magic, each byte */
+	for (i = 0; i < 4; i++) {
+		cu_ref_id(ref, id, 0);
+		ref[i] ^= 0x20;
+		BAD(KVAULT_KEY_REF_HDR_SIZE) TH_LOG("magic byte %zu", i);
+	}
+	/* wrong version: 0, 2, 0xffff */
+	cu_ref_id(ref, id, 0);
+	r->version = 0;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->version = 2;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->version = 0xffff;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	/* bad size: below the header, above the length, above the maximum */
+	cu_ref_id(ref, id, 0);
+	r->size = KVAULT_KEY_REF_HDR_SIZE - 1;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->size = 0;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->size = KVAULT_KEY_REF_HDR_SIZE + 8;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->size = 0xffff;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	/* non-zero flags (each bit) and reserved */
+	for (i = 0; i < 32; i++) {
+		cu_ref_id(ref, id, 0);
+		r->flags = 1u << i;
+		BAD(KVAULT_KEY_REF_HDR_SIZE) TH_LOG("flag bit %zu", i);
+	}
+	cu_ref_id(ref, id, 0);
+	r->reserved = 1;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	r->reserved = 0x80000000;
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	/* both an ID and a name; neither */
+	n = cu_ref_name(ref, name, 0);
+	r->id = id;
+	BAD(n);
+	cu_ref_id(ref, 0, 0);
+	BAD(KVAULT_KEY_REF_HDR_SIZE);
+	/* names: empty, not NUL-terminated at size, NUL early, too long, bad bytes */
+	n = cu_ref_name(ref, "", 0);
+	BAD(n);
+	n = cu_ref_name(ref, name, 0);
+	ref[n - 1] = 'x';
+	BAD(n);
+	n = cu_ref_name(ref, name, 0);
+	ref[KVAULT_KEY_REF_HDR_SIZE + 2] = 0;	/* the name ends before size */
+	BAD(n);
+	memset(ref + KVAULT_KEY_REF_HDR_SIZE, 'a', 300);
+	ref[KVAULT_KEY_REF_HDR_SIZE + 300] = 0;
+	r->size = KVAULT_KEY_REF_HDR_SIZE + 301;	/* a huge name */
+	BAD(KVAULT_KEY_REF_HDR_SIZE + 301);
+	memset(ref + KVAULT_KEY_REF_HDR_SIZE, 'a', KVAULT_KEY_NAME_MAX);
+	ref[KVAULT_KEY_REF_HDR_SIZE + KVAULT_KEY_NAME_MAX] = 0;	/* one too long */
+	r->size = KVAULT_KEY_REF_HDR_SIZE + KVAULT_KEY_NAME_MAX + 1;
+	BAD(r->size);
+	n = cu_ref_name(ref, "cr tok", 0);
+	BAD(n);
+	n = cu_ref_name(ref, "cr\x01tok", 0);
+	BAD(n);
+	n = cu_ref_name(ref, "cr\x80tok", 0);
+	BAD(n);
+	/* raw key bytes, of the right length for xts(aes) and others */
+	rnd_fill(raw, sizeof(raw));
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, raw, 64));
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, raw, 32));
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, key, 64)) TH_LOG("the key's own bytes");
+	/* after all that, a valid reference by ID and by name still works */
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_id(ref, id, 0)));
+	EXPECT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)cu_ref_name(ref, name, 0)));
+#undef BAD
+	kcapi_cipher_destroy(h);
+}
+
+TEST(rfc4106_needs_exactly_the_salt)
+{
+	uint8_t key[32], ref[CU_REF_BUF + 8] = { 0 };
+	struct kcapi_handle *h;
+	key_serial_t id = new_key(kname("salt"), &A_RFC4106, key, NULL);
+	size_t n;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, cu_open(&h, &A_RFC4106, 1));
+	n = cu_ref_id(ref, id, 0);
+	EXPECT_EQ(-EINVAL, kcapi_aead_setkey(h, ref, (uint32_t)n));
+	EXPECT_EQ(-EINVAL, kcapi_aead_setkey(h, ref, (uint32_t)n + 3));
+	EXPECT_EQ(-EINVAL, kcapi_aead_setkey(h, ref, (uint32_t)n + 5));
+	EXPECT_EQ(0, kcapi_aead_setkey(h, ref, (uint32_t)n + 4));
+	n = cu_ref_name(ref, kname("salt"), 0);
+	EXPECT_EQ(0, kcapi_aead_setkey(h, ref, (uint32_t)n + 4));
+	kcapi_aead_destroy(h);
+}
+
+/* Binding unknown names makes the crypto core try modprobe for each: slow under TCG. */
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+	self->unused = 0;
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, unsupported_inner_algorithms, 300)
+{
+	static const struct {
+		enum cu_class cls;
+		const char *name;
+	} bad[] = {
+		{ CU_SKCIPHER, "kvault(xts(nosuchcipher))" },
+		{ CU_SKCIPHER, "kvault(nosuchmode(aes))" },
+		{ CU_SKCIPHER, "kvault(cbc(des3_ede))" },
+		{ CU_SKCIPHER, "kvault(cbc(serpent))" },
+		{ CU_SKCIPHER, "kvault(ctr(sm4))" },
+		{ CU_SKCIPHER, "kvault(aes)" },
+		{ CU_SKCIPHER, "kvault(kvault(cbc(aes)))" },
+		{ CU_AEAD, "kvault(ccm(aes))" },
+		{ CU_AEAD, "kvault(rfc4106(gcm(nosuchcipher)))" },
+		{ CU_HASH, "kvault(sha256)" },
+		{ CU_HASH, "kvault(hmac(md5))" },
+		{ CU_HASH, "kvault(hmac(sha1))" },
+		{ CU_HASH, "kvault(hmac(nosuchhash))" },
+		{ CU_HASH, "kvault(cmac(aes))" },
+		{ CU_HASH, "kvault()" },
+	};
+	struct kcapi_handle *h;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		time_t t0 = time(NULL);
+
+		rc = cu_init(&h, bad[i].cls, bad[i].name);
+		if (!rc)
+			cu_close(h, bad[i].cls);
+		EXPECT_EQ(-ENOENT, rc) TH_LOG("%s", bad[i].name);
+		if (time(NULL) - t0 > 2)
+			TH_LOG("%s: bind took %lds", bad[i].name, (long)(time(NULL) - t0));
+	}
+	/*
+	 * A supported one asked for as the wrong class does not bind either:
+	 * as the plain algorithm does not (the kernel's errno for that).
+	 */
+	rc = cu_init(&h, CU_HASH, "cbc(aes)");
+	EXPECT_GT(0, rc);
+	EXPECT_EQ(rc, cu_init(&h, CU_HASH, "kvault(cbc(aes))"));
+	rc = cu_init(&h, CU_SKCIPHER, "hmac(sha256)");
+	EXPECT_GT(0, rc);
+	EXPECT_EQ(rc, cu_init(&h, CU_SKCIPHER, "kvault(hmac(sha256))"));
+}
+
+/*
+ * A failed setkey leaves no key: requests fail until a valid one is set.
+ * (AF_ALG refuses setkey with EBUSY once an operation socket is open, so
+ * each round keys a fresh socket before its first operation.)
+ */
+TEST(failed_setkey_wipes_the_key)
+{
+	uint8_t key[64], ref[CU_REF_BUF], junk[64];
+	struct kcapi_handle *h;
+	key_serial_t id = new_key(kname("wipe"), &A_XTS, key, NULL);
+	size_t n = cu_ref_id(ref, id, 0);
+
+	ASSERT_LT(0, id);
+	/* what dm-crypt's "key wipe" does: random bytes after a valid ref */
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	rnd_fill(junk, sizeof(junk));
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, junk, sizeof(junk)));
+	EXPECT_EQ(-ENOKEY, one_op(h, &A_XTS, 512));
+	/* a valid reference restores it */
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	EXPECT_EQ(512, one_op(h, &A_XTS, 512));
+	kcapi_cipher_destroy(h);
+	/* a refused valid-looking reference (wrong kind of key) wipes it too */
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	ref[0] ^= 1;
+	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	EXPECT_EQ(-ENOKEY, one_op(h, &A_XTS, 512));
+	kcapi_cipher_destroy(h);
+}
+
+/* ---- live revocation on a keyed socket ----------------------------------- */
+
+FIXTURE(live) {
+	struct kcapi_handle *h;
+	key_serial_t id;
+	int fd;
+};
+
+FIXTURE_VARIANT(live) {
+	const struct cu_alg *a;
+};
+
+FIXTURE_VARIANT_ADD(live, xts) { .a = &A_XTS };
+FIXTURE_VARIANT_ADD(live, gcm) { .a = &A_GCM };
+FIXTURE_VARIANT_ADD(live, hmac_sha256) { .a = &A_HS256 };
+
+FIXTURE_SETUP(live)
+{
+	uint8_t key[128], salt[4] = { 1, 2, 3, 4 };
+
+	self->fd = vault_fd();
+	ASSERT_LE(0, self->fd);
+	self->id = new_key(kname("live"), variant->a, key, NULL);
+	ASSERT_LT(0, self->id);
+	ASSERT_EQ(0, open_ref(&self->h, variant->a, self->id, 0, salt));
+}
+
+FIXTURE_TEARDOWN(live)
+{
+	if (self->h)
+		cu_close(self->h, variant->a->cls);
+	close(self->fd);
+}
+
+static long live_op(struct kcapi_handle *h, const struct cu_alg *a)
+{
+	long rc = one_op(h, a, 64);
+
+	if (rc < 0)
+		return rc;
+	return rc == (long)(a->cls == CU_HASH ? a->dlen :
+			    a->cls == CU_AEAD ? 64 + CU_TAG : 64) ? 0 : -EPROTO;
+}
+
+TEST_F(live, revoke)
+{
+	ASSERT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)self->id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, live_op(self->h, variant->a));
+	EXPECT_EQ(-EKEYREVOKED, live_op(self->h, variant->a));
+}
+
+TEST_F(live, invalidate)
+{
+	ASSERT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)self->id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, live_op(self->h, variant->a));
+}
+
+TEST_F(live, disable_then_enable)
+{
+	ASSERT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, self->id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_ENABLE, self->id, NULL, 0, NULL));
+	EXPECT_EQ(0, live_op(self->h, variant->a));
+}
+
+TEST_F(live, schedule_destroy_and_cancel)
+{
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, self->id, NULL,
+			   3600, NULL));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+	/* cancel leaves it disabled */
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_CANCEL_DESTROY, self->id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_ENABLE, self->id, NULL, 0, NULL));
+	EXPECT_EQ(0, live_op(self->h, variant->a));
+}
+
+TEST_F(live, destroy)
+{
+	ASSERT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+}
+
+TEST_F(live, expire)
+{
+	ASSERT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)self->id, 1, 0, 0));
+	sleep(2);
+	EXPECT_EQ(-EKEYEXPIRED, live_op(self->h, variant->a));
+}
+
+TEST_F(live, min_version_past_the_keyed_version)
+{
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_ROTATE, self->id, NULL, 0, NULL));
+	/* keyed with version 1 (the newest at setkey): still live */
+	EXPECT_EQ(0, live_op(self->h, variant->a));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SET_MIN_VERSION, self->id, NULL, 2, NULL));
+	EXPECT_EQ(-ENOKEY, live_op(self->h, variant->a));
+}
+
+TEST_F(live, unlinked_key_keeps_working)
+{
+	/* the transform's reference keeps a merely unlinked key alive */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_UNLINK, (unsigned long)self->id,
+			       (unsigned long)RING, 0, 0));
+	EXPECT_EQ(0, live_op(self->h, variant->a));
+}
+
+/* A key version pins the material: v1 keeps the imported key's output. */
+TEST(version_pinning)
+{
+	uint8_t key[32], iv[16] = { 0 }, pt[64] = { 0 }, c1[64], c2[64], c3[64];
+	struct kcapi_handle *plain, *v1, *newest;
+	int fd = vault_fd();
+	key_serial_t id;
+
+	ASSERT_LE(0, fd);
+	id = new_key(kname("pin"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_ROTATE, id, NULL, 0, NULL));
+	ASSERT_EQ(0, cu_open(&plain, &A_CBC, 0));
+	ASSERT_EQ(0, kcapi_cipher_setkey(plain, key, sizeof(key)));
+	ASSERT_EQ(0, open_ref(&v1, &A_CBC, id, 1, NULL));
+	ASSERT_EQ(0, open_ref(&newest, &A_CBC, id, 0, NULL));
+	ASSERT_EQ(64, kcapi_cipher_encrypt(plain, pt, 64, iv, c1, 64, KCAPI_ACCESS_HEURISTIC));
+	ASSERT_EQ(64, kcapi_cipher_encrypt(v1, pt, 64, iv, c2, 64, KCAPI_ACCESS_HEURISTIC));
+	ASSERT_EQ(64, kcapi_cipher_encrypt(newest, pt, 64, iv, c3, 64, KCAPI_ACCESS_HEURISTIC));
+	EXPECT_EQ(0, memcmp(c1, c2, 64));
+	EXPECT_NE(0, memcmp(c1, c3, 64));	/* version 2 is new material */
+	kcapi_cipher_destroy(plain);
+	kcapi_cipher_destroy(v1);
+	kcapi_cipher_destroy(newest);
+	close(fd);
+}
+
+/* Revoking while another thread encrypts in a loop: it fails from then on. */
+struct spin {
+	struct kcapi_handle *h;
+	volatile int stop, ok_before, first_err, ok_after;
+	volatile long ops;
+};
+
+static void *spinner(void *arg)
+{
+	struct spin *s = arg;
+	long rc;
+
+	while (!s->stop) {
+		rc = one_op(s->h, &A_XTS, 4096);
+		s->ops++;
+		if (rc == 4096) {
+			if (s->first_err)
+				s->ok_after++;
+			else
+				s->ok_before++;
+		} else if (!s->first_err) {
+			s->first_err = (int)-rc;
+		}
+	}
+	return NULL;
+}
+
+TEST(revoke_while_in_use)
+{
+	struct spin s = { 0 };
+	uint8_t key[64];
+	pthread_t t;
+	key_serial_t id = new_key(kname("spin"), &A_XTS, key, NULL);
+	int i;
+	long after;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, open_ref(&s.h, &A_XTS, id, 0, NULL));
+	ASSERT_EQ(0, pthread_create(&t, NULL, spinner, &s));
+	for (i = 0; i < 200 && s.ok_before < 20; i++)
+		usleep(10000);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	after = s.ops;
+	for (i = 0; i < 500 && s.ops < after + 50; i++)
+		usleep(10000);
+	s.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("%d ops before the revocation, %ld in all", s.ok_before, s.ops);
+	EXPECT_LT(0, s.ok_before);
+	EXPECT_EQ(EKEYREVOKED, s.first_err);
+	EXPECT_EQ(0, s.ok_after);
+	kcapi_cipher_destroy(s.h);
+}
+
+/* ---- usage accounting ----------------------------------------------------- */
+
+TEST(af_alg_accounting)
+{
+	const struct cu_alg *algs[] = { &A_CBC, &A_GCM, &A_HS256 };
+	struct kcapi_handle *h, *h2;
+	struct cu_usage u;
+	uint8_t key[64];
+	key_serial_t id;
+	size_t i;
+	int k, n = 10;
+	const size_t L = 4096;
+
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s-%zu", kname("acct"), i);
+		id = new_key(name, algs[i], key, NULL);
+		ASSERT_LT(0, id);
+		ASSERT_EQ(0, cu_usage_get(id, &u));
+		EXPECT_EQ(0u, u.transforms);
+		EXPECT_EQ(KVAULT_CONSUMER_MAX, u.kinds) TH_LOG("every kind, zeros included");
+		EXPECT_EQ(0u, u.ops[KVAULT_CONSUMER_AF_ALG]);
+
+		ASSERT_EQ(0, open_ref(&h, algs[i], id, 0, NULL));
+		ASSERT_EQ(0, cu_usage_get(id, &u));
+		EXPECT_EQ(1u, u.transforms) TH_LOG("%s", algs[i]->name);
+		ASSERT_EQ(0, open_ref(&h2, algs[i], id, 0, NULL));
+		ASSERT_EQ(0, cu_usage_get(id, &u));
+		EXPECT_EQ(2u, u.transforms);
+		cu_close(h2, algs[i]->cls);
+
+		for (k = 0; k < n; k++)
+			ASSERT_LT(0, one_op(h, algs[i], L));
+		ASSERT_EQ(0, cu_usage_get(id, &u));
+		if (algs[i]->cls == CU_HASH) {	/* init/update/final may count apart */
+			EXPECT_LE((uint64_t)n, u.ops[KVAULT_CONSUMER_AF_ALG]);
+		} else {
+			EXPECT_EQ((uint64_t)n, u.ops[KVAULT_CONSUMER_AF_ALG])
+				TH_LOG("%s", algs[i]->name);
+		}
+		EXPECT_EQ((uint64_t)n * L, u.bytes[KVAULT_CONSUMER_AF_ALG])
+			TH_LOG("%s", algs[i]->name);
+		EXPECT_EQ(0u, u.ops[KVAULT_CONSUMER_DM_CRYPT]);
+		EXPECT_EQ(0u, u.ops[KVAULT_CONSUMER_KERNEL]);
+		EXPECT_EQ(1u, u.transforms);
+		cu_close(h, algs[i]->cls);
+		for (k = 0; k < 50; k++) {
+			ASSERT_EQ(0, cu_usage_get(id, &u));
+			if (!u.transforms)
+				break;
+			usleep(20000);
+		}
+		EXPECT_EQ(0u, u.transforms) TH_LOG("after close, %s", algs[i]->name);
+		/* the counts stay */
+		EXPECT_EQ((uint64_t)n * L, u.bytes[KVAULT_CONSUMER_AF_ALG]);
+	}
+}
+
+/* A refused request is not counted. */
+TEST(refused_requests_are_not_counted)
+{
+	struct kcapi_handle *h;
+	struct cu_usage u;
+	uint8_t key[32];
+	int fd = vault_fd();
+	key_serial_t id = new_key(kname("acct-ref"), &A_CBC, key, NULL);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, open_ref(&h, &A_CBC, id, 0, NULL));
+	ASSERT_EQ(64, one_op(h, &A_CBC, 64));
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, one_op(h, &A_CBC, 64));
+	ASSERT_EQ(0, cu_usage_get(id, &u));
+	EXPECT_EQ(1u, u.ops[KVAULT_CONSUMER_AF_ALG]);
+	EXPECT_EQ(64u, u.bytes[KVAULT_CONSUMER_AF_ALG]);
+	kcapi_cipher_destroy(h);
+	close(fd);
+}
+
+/* ---- the logon mirror ------------------------------------------------------ */
+
+static int publish(int fd, unsigned long cmd, key_serial_t id, const char *name,
+		   struct kvault_key_publish *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->id = id;
+	if (!id && name)
+		snprintf(p->name, sizeof(p->name), "%s", name);
+	return ioctl_errno(fd, cmd, p);
+}
+
+static int kernel_has_key_serial(void)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &maj, &min);
+	return maj > 6 || (maj == 6 && min >= 2);
+}
+
+#ifndef ALG_SET_KEY_BY_KEY_SERIAL
+#define ALG_SET_KEY_BY_KEY_SERIAL 7
+#endif
+
+/* A raw AF_ALG skcipher socket for @name, bound; its fd or -errno. */
+static int raw_alg(const char *name)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG, .salg_type = "skcipher" };
+	int fd = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", name);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+/* Encrypt @len bytes on the keyed tfm socket @tfm; bytes out or -errno. */
+static long raw_encrypt(int tfm, const uint8_t *iv, size_t ivlen,
+			const uint8_t *in, size_t len, uint8_t *out)
+{
+	char cbuf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct af_alg_iv) + 16)];
+	struct iovec io = { (void *)in, len };
+	struct msghdr msg = { 0 };
+	struct cmsghdr *c;
+	struct af_alg_iv *aiv;
+	uint32_t op = ALG_OP_ENCRYPT;
+	long rc;
+	int fd = accept(tfm, NULL, 0);
+
+	if (fd < 0)
+		return -errno;
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	msg.msg_iov = &io;
+	msg.msg_iovlen = 1;
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_OP;
+	c->cmsg_len = CMSG_LEN(sizeof(op));
+	memcpy(CMSG_DATA(c), &op, sizeof(op));
+	c = CMSG_NXTHDR(&msg, c);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_IV;
+	c->cmsg_len = CMSG_LEN(sizeof(*aiv) + ivlen);
+	aiv = (struct af_alg_iv *)(void *)CMSG_DATA(c);
+	aiv->ivlen = (uint32_t)ivlen;
+	memcpy(aiv->iv, iv, ivlen);
+	rc = sendmsg(fd, &msg, 0);
+	if (rc >= 0)
+		rc = read(fd, out, len);
+	if (rc < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+TEST(logon_mirror)
+{
+	uint8_t key[64], buf[256], iv[16] = { 9 }, pt[64] = { 7 }, c1[64], c2[64];
+	struct kvault_key_publish p, p2;
+	struct kcapi_handle *plain;
+	const char *name = kname("mirror");
+	char desc[256], want[200];
+	int fd = vault_fd();
+	key_serial_t id, mirror;
+	long rc;
+
+	ASSERT_LE(0, fd);
+	id = new_key(name, &A_XTS, key, NULL);
+	ASSERT_LT(0, id);
+	EXPECT_EQ(-ENOENT, publish(fd, KVAULT_IOC_KEY_UNPUBLISH, id, NULL, &p));
+	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_PUBLISH, 0, name, &p));
+	EXPECT_EQ(id, p.id);
+	EXPECT_EQ(1u, p.version);
+	mirror = p.mirror_id;
+	ASSERT_LT(0, mirror);
+	/* publishing again gives the same mirror */
+	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p2));
+	EXPECT_EQ(mirror, p2.mirror_id);
+
+	ASSERT_LT(0, kt_describe(mirror, desc, sizeof(desc)));
+	snprintf(want, sizeof(want), ";%s%s", KVAULT_MIRROR_PREFIX, name);
+	EXPECT_EQ(0, strncmp(desc, "logon;", 6)) TH_LOG("%s", desc);
+	EXPECT_NE(NULL, strstr(desc, want)) TH_LOG("%s", desc);
+	/* no one reads, updates or re-permissions it */
+	EXPECT_GT(0, kt_keyctl(KEYCTL_READ, (unsigned long)mirror, (unsigned long)buf,
+			       sizeof(buf), 0));
+	EXPECT_GT(0, kt_keyctl(KEYCTL_UPDATE, (unsigned long)mirror, (unsigned long)key,
+			       64, 0));
+	EXPECT_EQ(-EACCES, kt_keyctl(KEYCTL_SETPERM, (unsigned long)mirror,
+				     0x3f3f3f3f, 0, 0));
+	/* linked where a consumer searches */
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_LINK, (unsigned long)mirror,
+			       (unsigned long)KEY_SPEC_USER_KEYRING, 0, 0));
+
+	/* netlink names it */
+	{
+		struct cu_usage u;
+
+		ASSERT_EQ(0, cu_usage_get(id, &u));
+		EXPECT_EQ((uint32_t)mirror, u.mirror_id);
+	}
+
+	/* AF_ALG by key serial (6.2+): the plain algorithm gets the material */
+	ASSERT_EQ(0, cu_open(&plain, &A_XTS, 0));
+	ASSERT_EQ(0, kcapi_cipher_setkey(plain, key, 64));
+	ASSERT_EQ(64, kcapi_cipher_encrypt(plain, pt, 64, iv, c1, 64, KCAPI_ACCESS_HEURISTIC));
+	if (kernel_has_key_serial()) {
+		int t = raw_alg("xts(aes)");
+
+		ASSERT_LE(0, t);
+		rc = setsockopt(t, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &mirror,
+				sizeof(mirror));
+		EXPECT_EQ(0, rc) TH_LOG("ALG_SET_KEY_BY_KEY_SERIAL: %s", strerror(errno));
+		if (!rc) {
+			ASSERT_EQ(64, raw_encrypt(t, iv, 16, pt, 64, c2));
+			EXPECT_EQ(0, memcmp(c1, c2, 64));
+		}
+		close(t);
+	} else {
+		TH_LOG("ALG_SET_KEY_BY_KEY_SERIAL part skipped: AF_ALG has it from Linux 6.2, this kernel is older");
+	}
+	kcapi_cipher_destroy(plain);
+
+	/* revoking the vault key removes the mirror */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	rc = kt_describe(mirror, desc, sizeof(desc));
+	EXPECT_TRUE(rc == -EKEYREVOKED || rc == -ENOKEY) TH_LOG("describe after revoke: %ld", rc);
+	close(fd);
+}
+
+TEST(logon_mirror_by_key_serial)
+{
+	uint8_t key[32], iv[16] = { 3 }, pt[32] = { 5 }, c1[32], c2[32];
+	struct kvault_key_publish p;
+	struct kcapi_handle *plain;
+	int fd = vault_fd(), rc, t;
+	key_serial_t id;
+
+	if (!kernel_has_key_serial())
+		SKIP(return, "AF_ALG's ALG_SET_KEY_BY_KEY_SERIAL is Linux 6.2+; this kernel is older");
+	ASSERT_LE(0, fd);
+	id = new_key(kname("mserial"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p));
+	ASSERT_EQ(0, cu_open(&plain, &A_CBC, 0));
+	ASSERT_EQ(0, kcapi_cipher_setkey(plain, key, 32));
+	ASSERT_EQ(32, kcapi_cipher_encrypt(plain, pt, 32, iv, c1, 32, KCAPI_ACCESS_HEURISTIC));
+	t = raw_alg("cbc(aes)");
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, setsockopt(t, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL,
+				&p.mirror_id, sizeof(p.mirror_id)));
+	ASSERT_EQ(32, raw_encrypt(t, iv, 16, pt, 32, c2));
+	EXPECT_EQ(0, memcmp(c1, c2, 32));
+	close(t);
+	/* unpublished: a new setkey by serial fails */
+	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_UNPUBLISH, id, NULL, &p));
+	EXPECT_EQ(0, p.mirror_id);
+	t = raw_alg("cbc(aes)");
+	ASSERT_LE(0, t);
+	rc = setsockopt(t, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &id, sizeof(id));
+	EXPECT_NE(0, rc) TH_LOG("a vault key's own serial is no AF_ALG key");
+	close(t);
+	kcapi_cipher_destroy(plain);
+	close(fd);
+}
+
+TEST(publish_checks)
+{
+	struct kvault_key_publish p;
+	uint8_t key[64];
+	int fd = vault_fd();
+	key_serial_t id;
+
+	ASSERT_LE(0, fd);
+	id = new_key(kname("pub-nouse"), &A_CBC, key, "encrypt,decrypt");
+	ASSERT_LT(0, id);
+	EXPECT_EQ(-EKEYREJECTED, publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p));
+	id = new_key(kname("pub-dis"), &A_CBC, key, NULL);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
+	EXPECT_EQ(-ENOKEY, publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p));
+	EXPECT_EQ(-ENOENT, publish(fd, KVAULT_IOC_KEY_PUBLISH, 0, "cr-no-such-key", &p));
+	/* flags, mirror_id in, reserved */
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_ENABLE, id, NULL, 0, NULL));
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.id = id;
+	p.flags = 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(fd, KVAULT_IOC_KEY_PUBLISH, &p));
+	p.flags = 0;
+	p.mirror_id = 5;
+	EXPECT_EQ(-EINVAL, ioctl_errno(fd, KVAULT_IOC_KEY_PUBLISH, &p));
+	p.mirror_id = 0;
+	p.reserved[3] = 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(fd, KVAULT_IOC_KEY_PUBLISH, &p));
+	/* rotating past the mirrored version: the mirror goes with it */
+	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p));
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_ROTATE, id, NULL, 0, NULL));
+	ASSERT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_SET_MIN_VERSION, id, NULL, 2, NULL));
+	{
+		char desc[256];
+		long rc = kt_describe(p.mirror_id, desc, sizeof(desc));
+
+		EXPECT_TRUE(rc == -EKEYREVOKED || rc == -ENOKEY)
+			TH_LOG("mirror of v1 after min-version 2: %ld", rc);
+	}
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
