@@ -203,56 +203,29 @@ static int key_show(struct kvault *kv, const struct kvaultctl_args *a)
 	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 }
 
-/*
- * Publish the key's logon mirror and link it into --keyring; if the link
- * fails, unpublish again. Prints the mirror and dm-crypt's key form.
- */
-static int key_publish(struct kvault *kv, const struct kvaultctl_args *a)
+/* key publish's result, in text or JSON. */
+static int print_publish(const struct kvaultctl_args *a,
+			 const struct kvault_key_mirror *m, const char *desc,
+			 int32_t ring, uint32_t len)
 {
-	char desc[KVAULT_KEY_NAME_MAX + sizeof(KVAULT_MIRROR_PREFIX)];
-	struct kvault_key_info info;
-	struct kvault_key_mirror m;
 	struct json_writer w;
-	int32_t ring;
-	int ret;
 
-	ret = kvault_key_publish(kv, a->key.id, a->key.name, &m);
-	if (ret) {
-		report_key_error("publish", a->key_arg, ret, kv, false);
-		return KVAULTCTL_EXIT_FAIL;
-	}
-	ring = kvaultctl_keyring_resolve(a->keyring);
-	ret = ring < 0 ? ring : kvaultctl_keyctl_link(m.mirror_id, ring);
-	if (!ret)
-		ret = kvaultctl_keyctl_description(m.mirror_id, desc,
-						   sizeof(desc));
-	if (ret) {
-		fprintf(stderr, PFX "publish key '%s': linking its mirror (logon key %d) into keyring %s failed: %s; unpublishing it\n",
-			a->key_arg, m.mirror_id, a->keyring_arg, strerror(-ret));
-		if (kvault_key_unpublish(kv, m.id, NULL, NULL))
-			fprintf(stderr, PFX "unpublishing key '%s' failed too: revoke logon key %d by hand (keyctl revoke %d)\n",
-				a->key_arg, m.mirror_id, m.mirror_id);
-		return KVAULTCTL_EXIT_FAIL;
-	}
-	/* the material length (netlink: may need more than /dev/kvault) */
-	if (kvault_key_get(kv, m.id, NULL, &info))
-		info.len = 0;
 	if (a->json) {
 		json_init(&w, stdout);
 		json_object_begin(&w);
 		json_key(&w, "id");
-		json_uint(&w, (uint64_t)m.id);
+		json_uint(&w, (uint64_t)m->id);
 		json_key(&w, "mirror_id");
-		json_uint(&w, (uint64_t)m.mirror_id);
+		json_uint(&w, (uint64_t)m->mirror_id);
 		json_key(&w, "description");
 		json_string(&w, desc);
 		json_key(&w, "version");
-		json_uint(&w, m.version);
+		json_uint(&w, m->version);
 		json_key(&w, "keyring");
 		json_uint(&w, (uint64_t)ring);
 		json_key(&w, "len");
-		if (info.len)
-			json_uint(&w, info.len);
+		if (len)
+			json_uint(&w, len);
 		else
 			json_null(&w);
 		json_object_end(&w);
@@ -261,15 +234,65 @@ static int key_publish(struct kvault *kv, const struct kvaultctl_args *a)
 		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 	}
 	printf("published key %s (id %d) version %u: logon key %d \"%s\", linked into keyring %d\n",
-	       a->key_arg, m.id, m.version, m.mirror_id, desc, ring);
-	if (info.len)
+	       a->key_arg, m->id, m->version, m->mirror_id, desc, ring);
+	if (len)
 		printf("  material: %u bytes; dm-crypt key: :%u:logon:%s\n",
-		       info.len, info.len, desc);
+		       len, len, desc);
 	else
 		printf("  dm-crypt key: :LEN:logon:%s (LEN: the key's length in bytes)\n",
 		       desc);
 	printf("  note: a table loaded from the mirror keeps working after the key is revoked; 'kvaultctl volume open' does not\n");
 	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
+}
+
+/*
+ * Publish the key's logon mirror and link it into --keyring (resolved
+ * first: a keyring that does not exist changes nothing). If the link
+ * fails, a mirror this call made is unpublished again.
+ */
+static int key_publish(struct kvault *kv, const struct kvaultctl_args *a)
+{
+	char desc[KVAULT_KEY_NAME_MAX + sizeof(KVAULT_MIRROR_PREFIX)];
+	struct kvault_key_info info;
+	struct kvault_key_usage before;
+	struct kvault_key_mirror m;
+	int32_t ring;
+	int ret;
+
+	ring = kvaultctl_keyring_resolve(a->keyring);
+	if (ring < 0) {
+		fprintf(stderr, PFX "publish key '%s': no keyring %s: %s\n",
+			a->key_arg, a->keyring_arg, strerror(-ring));
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	/* best effort (netlink): was it published already? */
+	if (kvault_key_get_usage(kv, a->key.id, a->key.name, &info, &before))
+		before.mirror_id = 0;
+	ret = kvault_key_publish(kv, a->key.id, a->key.name, &m);
+	if (ret) {
+		report_key_error("publish", a->key_arg, ret, kv, false);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	ret = kvaultctl_keyctl_link(m.mirror_id, ring);
+	if (!ret)
+		ret = kvaultctl_keyctl_description(m.mirror_id, desc,
+						   sizeof(desc));
+	if (ret) {
+		fprintf(stderr, PFX "publish key '%s': linking its mirror (logon key %d) into keyring %s failed: %s%s\n",
+			a->key_arg, m.mirror_id, a->keyring_arg,
+			strerror(-ret), before.mirror_id == m.mirror_id ?
+			" (the mirror was published before: left as it was)" :
+			"; unpublished it");
+		if (before.mirror_id != m.mirror_id &&
+		    kvault_key_unpublish(kv, m.id, NULL, NULL))
+			fprintf(stderr, PFX "unpublishing key '%s' failed too: revoke logon key %d by hand (keyctl revoke %d)\n",
+				a->key_arg, m.mirror_id, m.mirror_id);
+		return KVAULTCTL_EXIT_FAIL;
+	}
+	/* the material length (netlink: may need more than /dev/kvault) */
+	if (kvault_key_get(kv, m.id, NULL, &info))
+		info.len = 0;
+	return print_publish(a, &m, desc, ring, info.len);
 }
 
 static int key_unpublish(struct kvault *kv, const struct kvaultctl_args *a)

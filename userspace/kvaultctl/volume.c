@@ -49,9 +49,10 @@ static void dm_setup(void)
 }
 
 /*
- * One device-mapper task on @name: create (with one crypt target of
- * @sectors and @params), remove, or read the table (into @params, @len).
- * Returns 0 or a negative errno value (-ENXIO: no such device).
+ * One device-mapper task on @name: create (an empty device), reload (one
+ * crypt target of @sectors and @params), resume, remove, or read the table
+ * (into @params, @len). Returns 0 or a negative errno value (-ENXIO: no
+ * such device).
  */
 static int dm_run(int type, const char *name, uint64_t sectors, char *params,
 		  size_t len, uint64_t *length)
@@ -61,14 +62,15 @@ static int dm_run(int type, const char *name, uint64_t sectors, char *params,
 	struct dm_info info;
 	uint64_t start = 0, tlen = 0;
 	uint32_t cookie = 0;
-	bool udev = type != DM_DEVICE_TABLE;
+	/* the node appears at resume and goes at remove: udev's part */
+	bool udev = type == DM_DEVICE_RESUME || type == DM_DEVICE_REMOVE;
 	int ret = 0;
 
 	dmt = dm_task_create(type);
 	if (!dmt)
 		return -ENOMEM;
 	if (!dm_task_set_name(dmt, name) ||
-	    (type == DM_DEVICE_CREATE &&
+	    (type == DM_DEVICE_RELOAD &&
 	     !dm_task_add_target(dmt, 0, sectors, "crypt", params)) ||
 	    (udev && !dm_task_set_cookie(dmt, &cookie, 0))) {
 		ret = -ENOMEM;
@@ -100,6 +102,26 @@ out:
 	return ret;
 }
 
+/*
+ * Create @name with one crypt target: create, load, resume, so that the
+ * kernel's errno of the table load (the key's setkey) reaches the caller
+ * (libdevmapper's one-step create loses it). Undone on failure.
+ */
+static int dm_create(const char *name, uint64_t sectors, char *params)
+{
+	int ret;
+
+	ret = dm_run(DM_DEVICE_CREATE, name, 0, NULL, 0, NULL);
+	if (ret)
+		return ret == -EBUSY ? -EEXIST : ret;
+	ret = dm_run(DM_DEVICE_RELOAD, name, sectors, params, 0, NULL);
+	if (!ret)
+		ret = dm_run(DM_DEVICE_RESUME, name, 0, NULL, 0, NULL);
+	if (ret)
+		dm_run(DM_DEVICE_REMOVE, name, 0, NULL, 0, NULL);
+	return ret;
+}
+
 /* The table of the crypt volume @name; errors reported. */
 static int volume_table(const char *name, struct kvaultctl_crypt_table *t,
 			uint64_t *sectors)
@@ -124,8 +146,8 @@ static int volume_table(const char *name, struct kvaultctl_crypt_table *t,
 	return ret ? ret : -EINVAL;
 }
 
-/* The size of block device @path; errors reported. */
-static int device_size(const char *path, uint64_t *bytes)
+/* The size of block device @path; errors reported after @what. */
+static int device_size(const char *what, const char *path, uint64_t *bytes)
 {
 	struct stat st;
 	int fd, ret = 0;
@@ -133,18 +155,18 @@ static int device_size(const char *path, uint64_t *bytes)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		fprintf(stderr, PFX "cannot open device %s: %s\n", path,
-			strerror(errno));
+		fprintf(stderr, PFX "%s: cannot open device %s: %s\n", what,
+			path, strerror(errno));
 		return ret;
 	}
 	if (fstat(fd, &st) || !S_ISBLK(st.st_mode)) {
-		fprintf(stderr, PFX "%s is not a block device (for a file, attach it first: losetup -f --show FILE)\n",
-			path);
+		fprintf(stderr, PFX "%s: %s is not a block device (for a file, attach it first: losetup -f --show FILE)\n",
+			what, path);
 		ret = -ENOTBLK;
 	} else if (ioctl(fd, BLKGETSIZE64, bytes)) {
 		ret = -errno;
-		fprintf(stderr, PFX "cannot read the size of %s: %s\n", path,
-			strerror(errno));
+		fprintf(stderr, PFX "%s: cannot read the size of %s: %s\n",
+			what, path, strerror(errno));
 	}
 	close(fd);
 	return ret;
@@ -217,15 +239,23 @@ static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
 	char hex[KVAULT_KEY_REF_HEX_MAX], params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	char what[KVAULTCTL_VOLUME_NAME_MAX + 64];
 	struct kvault_key_info info;
-	uint64_t bytes = 0, sectors;
+	uint64_t bytes = 0, sectors = 0;
 	uint32_t version = 0;
 	const char *hint;
 	int ret;
 
 	snprintf(what, sizeof(what), "%sopening volume '%s'", where, vol->name);
+	/* libdevmapper does not always pass the kernel's EBUSY on */
+	if (dm_run(DM_DEVICE_TABLE, vol->name, 0, params, sizeof(params),
+		   &sectors) != -ENXIO) {
+		fprintf(stderr, PFX "%s: a device-mapper device named '%s' exists already%s\n",
+			what, vol->name, where[0] ? "" :
+			" (see 'kvaultctl volume status' or 'dmsetup ls')");
+		return -EEXIST;
+	}
 	ret = volume_key(kv, vol, what, &info, &version);
 	if (!ret)
-		ret = device_size(vol->device, &bytes);
+		ret = device_size(what, vol->device, &bytes);
 	if (ret)
 		return ret;
 	sectors = kvaultctl_volume_sectors(bytes, vol->sector_size);
@@ -241,8 +271,7 @@ static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
 					      vol->sector_size, params,
 					      sizeof(params));
 	if (!ret)
-		ret = dm_run(DM_DEVICE_CREATE, vol->name, sectors, params, 0,
-			     NULL);
+		ret = dm_create(vol->name, sectors, params);
 	if (ret) {
 		hint = open_hint(ret);
 		fprintf(stderr, PFX "%s: %s%s%s\n", what, strerror(-ret),
@@ -411,6 +440,7 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 	const char *path = a->config ? a->config : KVAULTCTL_VOLUMES_CONFIG;
 	unsigned int line_no = 0, done = 0, skipped = 0, failed = 0;
 	char line[4096 + 2], why[256], where[4096 + 32];
+	char params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	struct kvaultctl_volume vol;
 	struct kvaultctl_crypt_table t;
 	uint64_t sectors;
@@ -444,8 +474,8 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 		}
 		snprintf(where, sizeof(where), "%s:%u: ", path, line_no);
 		/* is it open? (quietly: a missing device is the usual case) */
-		ret = dm_run(DM_DEVICE_TABLE, vol.name, 0, line, sizeof(line),
-			     &sectors);
+		ret = dm_run(DM_DEVICE_TABLE, vol.name, 0, params,
+			     sizeof(params), &sectors);
 		if (close) {
 			if (ret == -ENXIO) {
 				skipped++;
@@ -453,7 +483,7 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 			}
 			ret = volume_close(vol.name, false);
 		} else if (ret != -ENXIO) {
-			if (!ret && !kvaultctl_crypt_table_parse(line, &t) &&
+			if (!ret && !kvaultctl_crypt_table_parse(params, &t) &&
 			    t.kvault) {
 				printf("%s: /dev/mapper/%s is open already\n",
 				       path, vol.name);

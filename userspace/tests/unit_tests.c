@@ -36,6 +36,7 @@
 #include "parse.h"
 #include "pcrsel.h"
 #include "report.h"
+#include "volconf.h"
 
 #ifndef KVAULTCTL_PATH
 #define KVAULTCTL_PATH "kvaultctl"
@@ -2019,6 +2020,477 @@ TEST_F(cli, key_usage_errors_exit_2_before_opening)
 	EXPECT_NE(NULL, strstr(self->r.out, "key create NAME --alg ALG"));
 	EXPECT_NE(NULL, strstr(self->r.out, "monitor [--count N]"));
 	EXPECT_NE(NULL, strstr(self->r.out, "id:N"));
+}
+
+/* ------------------------------------------------------------------ */
+/* key references, volumes, publish                                   */
+/* ------------------------------------------------------------------ */
+
+TEST(key_ref_build_sizes_and_fields)
+{
+	uint8_t buf[KVAULT_KEY_REF_MAX_SIZE + 8];
+	struct kvault_key_ref ref;
+	char name[KVAULT_KEY_NAME_MAX + 1];
+
+	memset(buf, 0xaa, sizeof(buf));
+	EXPECT_EQ(KVAULT_KEY_REF_HDR_SIZE, kvault_key_ref_build(42, NULL, 7, buf, sizeof(buf)));
+	memcpy(&ref, buf, sizeof(ref));
+	EXPECT_EQ(KVAULT_KEY_REF_MAGIC, ref.magic);
+	EXPECT_EQ(KVAULT_KEY_REF_VERSION, ref.version);
+	EXPECT_EQ(KVAULT_KEY_REF_HDR_SIZE, ref.size);
+	EXPECT_EQ(42, ref.id);
+	EXPECT_EQ(7U, ref.key_version);
+	EXPECT_EQ(0U, ref.flags);
+	EXPECT_EQ(0U, ref.reserved);
+	EXPECT_EQ(0xaa, buf[KVAULT_KEY_REF_HDR_SIZE]);	/* nothing beyond */
+
+	EXPECT_EQ(KVAULT_KEY_REF_HDR_SIZE + 5, kvault_key_ref_build(0, "disk", 0, buf, sizeof(buf)));
+	memcpy(&ref, buf, sizeof(ref));
+	EXPECT_EQ(0, ref.id);
+	EXPECT_EQ(KVAULT_KEY_REF_HDR_SIZE + 5, ref.size);
+	EXPECT_EQ(0U, ref.key_version);
+	EXPECT_EQ(0, memcmp(buf + KVAULT_KEY_REF_HDR_SIZE, "disk", 5));
+
+	/* the longest name fills KVAULT_KEY_REF_MAX_SIZE exactly */
+	memset(name, 'n', KVAULT_KEY_NAME_MAX - 1);
+	name[KVAULT_KEY_NAME_MAX - 1] = '\0';
+	EXPECT_EQ(KVAULT_KEY_REF_MAX_SIZE, kvault_key_ref_build(0, name, 1, buf, KVAULT_KEY_REF_MAX_SIZE));
+	EXPECT_EQ(-ENOSPC, kvault_key_ref_build(0, name, 1, buf, KVAULT_KEY_REF_MAX_SIZE - 1));
+	name[KVAULT_KEY_NAME_MAX - 1] = 'n';
+	name[KVAULT_KEY_NAME_MAX] = '\0';
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, name, 1, buf, sizeof(buf)));
+}
+
+TEST(key_ref_build_refuses)
+{
+	uint8_t buf[KVAULT_KEY_REF_MAX_SIZE];
+
+	memset(buf, 0x55, sizeof(buf));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, NULL, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(5, "k", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(-1, NULL, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, "", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, "a b", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, "a\tb", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, "caf\xc3\xa9", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_build(0, "del\x7f", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-ENOSPC, kvault_key_ref_build(1, NULL, 0, buf, KVAULT_KEY_REF_HDR_SIZE - 1));
+	EXPECT_EQ(-ENOSPC, kvault_key_ref_build(0, "abc", 0, buf, KVAULT_KEY_REF_HDR_SIZE + 3));
+	EXPECT_EQ(-ENOSPC, kvault_key_ref_build(1, NULL, 0, NULL, 0));
+	EXPECT_EQ(0x55, buf[0]);	/* nothing written on failure */
+}
+
+TEST(key_ref_hex)
+{
+	char hex[KVAULT_KEY_REF_HEX_MAX];
+
+	EXPECT_EQ(48, kvault_key_ref_hex(5, NULL, 2, hex, sizeof(hex)));
+	EXPECT_STREQ("4b56524b" "0100" "1800" "05000000" "02000000"
+		     "00000000" "00000000", hex);
+	EXPECT_EQ(54, kvault_key_ref_hex(0, "ab", 0, hex, sizeof(hex)));
+	EXPECT_STREQ("4b56524b" "0100" "1b00" "00000000" "00000000"
+		     "00000000" "00000000" "616200", hex);
+	EXPECT_EQ(-ENOSPC, kvault_key_ref_hex(0, "ab", 0, hex, 54));
+	EXPECT_EQ(54, kvault_key_ref_hex(0, "ab", 0, hex, 55));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_hex(0, "a b", 0, hex, sizeof(hex)));
+}
+
+TEST(key_ref_parse_round_trip_and_malformed)
+{
+	uint8_t buf[KVAULT_KEY_REF_MAX_SIZE + 4];
+	struct kvault_key_ref_info info;
+	struct kvault_key_ref ref;
+	int n;
+
+	n = kvault_key_ref_build(0, "vol-key", 9, buf, sizeof(buf));
+	ASSERT_EQ(KVAULT_KEY_REF_HDR_SIZE + 8, n);
+	EXPECT_EQ(n, kvault_key_ref_parse(buf, (size_t)n, &info));
+	EXPECT_EQ(0, info.id);
+	EXPECT_STREQ("vol-key", info.name);
+	EXPECT_EQ(9U, info.key_version);
+	/* a tail (the rfc4106 salt) after the reference is not its */
+	EXPECT_EQ(n, kvault_key_ref_parse(buf, (size_t)n + 4, &info));
+	/* short */
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n - 1, &info));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, 10, &info));
+	EXPECT_STREQ("", info.name);
+	/* not NUL-terminated at its size */
+	buf[n - 1] = 'x';
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	buf[n - 1] = '\0';
+	/* NUL before its size */
+	buf[KVAULT_KEY_REF_HDR_SIZE + 2] = '\0';
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+
+	n = kvault_key_ref_build(77, NULL, 0, buf, sizeof(buf));
+	EXPECT_EQ(n, kvault_key_ref_parse(buf, (size_t)n, &info));
+	EXPECT_EQ(77, info.id);
+	EXPECT_STREQ("", info.name);
+	memcpy(&ref, buf, sizeof(ref));
+	ref.magic ^= 1;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	ref.magic ^= 1;
+	ref.version = 2;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	ref.version = KVAULT_KEY_REF_VERSION;
+	ref.flags = 1;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	ref.flags = 0;
+	ref.reserved = 1;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	ref.reserved = 0;
+	ref.id = -3;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, (size_t)n, &info));
+	/* an ID and a name */
+	ref.id = 3;
+	ref.size = KVAULT_KEY_REF_HDR_SIZE + 2;
+	memcpy(buf, &ref, sizeof(ref));
+	memcpy(buf + KVAULT_KEY_REF_HDR_SIZE, "a", 2);
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, sizeof(buf), &info));
+	/* neither */
+	ref.id = 0;
+	ref.size = KVAULT_KEY_REF_HDR_SIZE;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, sizeof(buf), &info));
+	/* huge */
+	ref.size = KVAULT_KEY_REF_MAX_SIZE + 1;
+	memcpy(buf, &ref, sizeof(ref));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, sizeof(buf), &info));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(NULL, 24, &info));
+	EXPECT_EQ(-EINVAL, kvault_key_ref_parse(buf, 24, NULL));
+}
+
+TEST(consumer_names)
+{
+	EXPECT_STREQ("dm-crypt", kvault_consumer_name(KVAULT_CONSUMER_DM_CRYPT));
+	EXPECT_STREQ("af-alg", kvault_consumer_name(KVAULT_CONSUMER_AF_ALG));
+	EXPECT_STREQ("kernel", kvault_consumer_name(KVAULT_CONSUMER_KERNEL));
+	EXPECT_EQ(NULL, kvault_consumer_name(0));
+	EXPECT_EQ(NULL, kvault_consumer_name(KVAULT_CONSUMER_MAX + 1));
+}
+
+TEST(volume_option_values)
+{
+	uint32_t v = 99;
+
+	EXPECT_EQ(0, kvaultctl_volume_cipher_check("aes-xts-plain64"));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_cipher_check("aes-cbc-essiv:sha256"));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_cipher_check("AES-XTS-PLAIN64"));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_cipher_check(NULL));
+	EXPECT_EQ(0, kvaultctl_volume_sector_size("4096", &v));
+	EXPECT_EQ(4096U, v);
+	EXPECT_EQ(0, kvaultctl_volume_sector_size("512", &v));
+	EXPECT_EQ(512U, v);
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_sector_size("256", &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_sector_size("8192", &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_sector_size("1536", &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_sector_size("4k", &v));
+	EXPECT_EQ(512U, v);
+	EXPECT_EQ(0, kvaultctl_volume_key_version("3", &v));
+	EXPECT_EQ(3U, v);
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_key_version("0", &v));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_key_version("4294967296", &v));
+	EXPECT_EQ(0, kvaultctl_volume_name_check("data_1.crypt"));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_name_check(""));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_name_check("."));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_name_check(".."));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_name_check("a/b"));
+	EXPECT_EQ(-EINVAL, kvaultctl_volume_name_check("a b"));
+}
+
+TEST(volume_config_good_lines)
+{
+	static const struct {
+		const char *line;
+		int ret;
+		const char *name, *device, *key;
+		int32_t id;
+		uint32_t sector_size, key_version;
+	} cases[] = {
+		{ "", 0, NULL, NULL, NULL, 0, 0, 0 },
+		{ "\n", 0, NULL, NULL, NULL, 0, 0, 0 },
+		{ "   \t \n", 0, NULL, NULL, NULL, 0, 0, 0 },
+		{ "# a comment\n", 0, NULL, NULL, NULL, 0, 0, 0 },
+		{ "   # indented comment", 0, NULL, NULL, NULL, 0, 0, 0 },
+		{ "data /dev/loop0 disk\n", 1, "data", "/dev/loop0", "disk", 0, 0, 0 },
+		{ "data\t/dev/vdb\tid:42\r\n", 1, "data", "/dev/vdb", NULL, 42, 0, 0 },
+		{ "d /dev/sdb1 k sector-size=4096\n", 1, "d", "/dev/sdb1", "k", 0, 4096, 0 },
+		{ "d /dev/sdb1 k cipher=aes-xts-plain64,key-version=3,sector-size=1024 # why",
+		  1, "d", "/dev/sdb1", "k", 0, 1024, 3 },
+		{ "d /dev/sdb1 k # a comment after the key", 1, "d", "/dev/sdb1", "k", 0, 0, 0 },
+	};
+	struct kvaultctl_volume vol;
+	char line[256], why[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(line, sizeof(line), "%s", cases[i].line);
+		EXPECT_EQ(cases[i].ret, kvaultctl_volume_line(line, &vol, why, sizeof(why)))
+			TH_LOG("case %zu: %s", i, why);
+		if (cases[i].ret != 1)
+			continue;
+		EXPECT_STREQ(cases[i].name, vol.name);
+		EXPECT_STREQ(cases[i].device, vol.device);
+		if (cases[i].key) {
+			EXPECT_STREQ(cases[i].key, vol.key.name);
+		} else {
+			EXPECT_EQ(NULL, vol.key.name);
+		}
+		EXPECT_EQ(cases[i].id, vol.key.id);
+		EXPECT_EQ(cases[i].sector_size, vol.sector_size);
+		EXPECT_EQ(cases[i].key_version, vol.key_version);
+	}
+}
+
+TEST(volume_config_bad_lines)
+{
+	static const struct {
+		const char *line, *why;
+	} cases[] = {
+		{ "data", "expected NAME DEVICE KEY [OPTIONS], found 1 field" },
+		{ "data /dev/loop0", "expected NAME DEVICE KEY [OPTIONS], found 2 fields" },
+		{ "data /dev/loop0 k a=b extra", "unexpected field 'extra' (NAME DEVICE KEY [OPTIONS], options separated by ',' without blanks)" },
+		{ "data /dev/loop0 k sector-size=4096, key-version=2", "unexpected field 'key-version=2' (NAME DEVICE KEY [OPTIONS], options separated by ',' without blanks)" },
+		{ "a/b /dev/loop0 k", "invalid volume name 'a/b' (1 to 127 printable characters without spaces or '/')" },
+		{ ".. /dev/loop0 k", "invalid volume name '..' (1 to 127 printable characters without spaces or '/')" },
+		{ "data loop0 k", "device 'loop0' is not an absolute path" },
+		{ "data /dev/loop0 id:0", "invalid key 'id:0' (a name of 1 to 127 printable characters without spaces, or id:N)" },
+		{ "data /dev/loop0 k cipher=aes-cbc-essiv:sha256", "unsupported cipher 'aes-cbc-essiv:sha256' (only aes-xts-plain64)" },
+		{ "data /dev/loop0 k sector-size=333", "invalid sector-size '333' (512, 1024, 2048 or 4096)" },
+		{ "data /dev/loop0 k sector-size=", "invalid sector-size '' (512, 1024, 2048 or 4096)" },
+		{ "data /dev/loop0 k key-version=0", "invalid key-version '0' (a number from 1 to 4294967295)" },
+		{ "data /dev/loop0 k key-version=1,key-version=2", "option 'key-version' given twice" },
+		{ "data /dev/loop0 k discard", "option 'discard' has no value (use cipher=, sector-size= or key-version=)" },
+		{ "data /dev/loop0 k size=5", "unknown option 'size' (use cipher=, sector-size= or key-version=)" },
+		{ "data /dev/loop0 k key-version=1,,sector-size=512", "empty option (options are separated by one ',')" },
+		{ "data /dev/loop0 k key-version=1,", "empty option (options are separated by one ',')" },
+	};
+	struct kvaultctl_volume vol;
+	char line[256], why[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(line, sizeof(line), "%s", cases[i].line);
+		EXPECT_EQ(-EINVAL, kvaultctl_volume_line(line, &vol, why, sizeof(why)))
+			TH_LOG("case %zu accepted", i);
+		EXPECT_STREQ(cases[i].why, why) TH_LOG("case %zu", i);
+	}
+}
+
+TEST(volume_table_built_and_read_back)
+{
+	char hex[KVAULT_KEY_REF_HEX_MAX], params[KVAULTCTL_VOLUME_PARAMS_MAX];
+	struct kvaultctl_crypt_table t;
+
+	ASSERT_LT(0, kvault_key_ref_hex(0, "disk", 4, hex, sizeof(hex)));
+	ASSERT_EQ(0, kvaultctl_volume_params(hex, "/dev/loop0", 0, params, sizeof(params)));
+	EXPECT_EQ(0, strncmp("capi:kvault(xts(aes))-plain64 4b56524b", params, 38));
+	EXPECT_EQ(0, strcmp(" 0 /dev/loop0 0", params + strlen(params) - 15));
+	ASSERT_EQ(0, kvaultctl_volume_params(hex, "/dev/loop0", 4096, params, sizeof(params)));
+	EXPECT_EQ(0, strcmp(" 0 /dev/loop0 0 1 sector_size:4096", params + strlen(params) - 34));
+	EXPECT_EQ(-ENOSPC, kvaultctl_volume_params(hex, "/dev/loop0", 0, params, 40));
+
+	/* as the kernel shows it: the device as MAJOR:MINOR */
+	snprintf(params, sizeof(params), "capi:kvault(xts(aes))-plain64 %s 0 7:0 0 1 sector_size:4096", hex);
+	ASSERT_EQ(0, kvaultctl_crypt_table_parse(params, &t));
+	EXPECT_STREQ("capi:kvault(xts(aes))-plain64", t.cipher);
+	EXPECT_TRUE(t.kvault);
+	EXPECT_STREQ("disk", t.ref.name);
+	EXPECT_EQ(4U, t.ref.key_version);
+	EXPECT_STREQ("7:0", t.device);
+	EXPECT_EQ(4096U, t.sector_size);
+
+	snprintf(params, sizeof(params), "capi:kvault(xts(aes))-plain64 %s 0 7:0 0", hex);
+	ASSERT_EQ(0, kvaultctl_crypt_table_parse(params, &t));
+	EXPECT_EQ(512U, t.sector_size);
+
+	ASSERT_EQ(0, kvaultctl_crypt_table_parse("aes-xts-plain64 :64:logon:kvault:disk 0 253:1 0", &t));
+	EXPECT_FALSE(t.kvault);
+	EXPECT_STREQ(":64:logon:kvault:disk", t.key_desc);
+	ASSERT_EQ(0, kvaultctl_crypt_table_parse("aes-xts-plain64 0000000000000000 0 253:1 8 2 allow_discards sector_size:1024", &t));
+	EXPECT_FALSE(t.kvault);
+	EXPECT_EQ(8U, t.offset);
+	EXPECT_EQ(1024U, t.sector_size);
+	EXPECT_EQ(-EINVAL, kvaultctl_crypt_table_parse("aes-xts-plain64 00", &t));
+	EXPECT_EQ(-EINVAL, kvaultctl_crypt_table_parse("", &t));
+	EXPECT_EQ(-EINVAL, kvaultctl_crypt_table_parse("a b c d e 2 x", &t));
+
+	EXPECT_EQ(2048U, kvaultctl_volume_sectors(1024 * 1024, 0));
+	EXPECT_EQ(2048U, kvaultctl_volume_sectors(1024 * 1024 + 511, 512));
+	EXPECT_EQ(2040U, kvaultctl_volume_sectors(1024 * 1024 - 1, 4096));
+	EXPECT_EQ(0U, kvaultctl_volume_sectors(4095, 4096));
+}
+
+TEST(args_volume_commands)
+{
+	struct kvaultctl_args a;
+	char err[512];
+
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "open", "/dev/loop0", "data", "--key", "disk"));
+	EXPECT_EQ(KVAULTCTL_CMD_VOLUME_OPEN, a.cmd);
+	EXPECT_STREQ("/dev/loop0", a.vol.device);
+	EXPECT_STREQ("data", a.vol.name);
+	EXPECT_STREQ("disk", a.vol.key.name);
+	EXPECT_EQ(0U, a.vol.sector_size);
+	EXPECT_EQ(0U, a.vol.key_version);
+
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "open", "--sector-size=4096", "/dev/loop0", "data",
+			   "--key", "id:12", "--cipher", "aes-xts-plain64", "--key-version", "2"));
+	EXPECT_EQ(12, a.vol.key.id);
+	EXPECT_EQ(4096U, a.vol.sector_size);
+	EXPECT_EQ(2U, a.vol.key_version);
+
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "status", "data", "--json"));
+	EXPECT_EQ(KVAULTCTL_CMD_VOLUME_STATUS, a.cmd);
+	EXPECT_STREQ("data", a.vol.name);
+	EXPECT_TRUE(a.json);
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "close", "data"));
+	EXPECT_EQ(KVAULTCTL_CMD_VOLUME_CLOSE, a.cmd);
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "open-all"));
+	EXPECT_EQ(KVAULTCTL_CMD_VOLUME_OPEN_ALL, a.cmd);
+	EXPECT_EQ(NULL, a.config);
+	ASSERT_EQ(0, PARSE(&a, err, "volume", "close-all", "--config", "/x/volumes"));
+	EXPECT_EQ(KVAULTCTL_CMD_VOLUME_CLOSE_ALL, a.cmd);
+	EXPECT_STREQ("/x/volumes", a.config);
+
+	ASSERT_EQ(0, PARSE(&a, err, "key", "publish", "disk", "--keyring", "@u"));
+	EXPECT_EQ(KVAULTCTL_CMD_KEY_PUBLISH, a.cmd);
+	EXPECT_EQ(KEY_SPEC_USER_KEYRING, a.keyring);
+	EXPECT_STREQ("@u", a.keyring_arg);
+	ASSERT_EQ(0, PARSE(&a, err, "key", "publish", "disk", "--keyring", "123"));
+	EXPECT_EQ(123, a.keyring);
+	ASSERT_EQ(0, PARSE(&a, err, "key", "unpublish", "id:3"));
+	EXPECT_EQ(KVAULTCTL_CMD_KEY_UNPUBLISH, a.cmd);
+	EXPECT_EQ(3, a.key.id);
+}
+
+TEST(args_volume_errors)
+{
+	static const struct {
+		const char *argv[10];
+		const char *err;
+	} cases[] = {
+		{ { "volume" }, "missing subcommand after 'volume' ('volume open', 'volume close', 'volume status', 'volume open-all', 'volume close-all')" },
+		{ { "volume", "mount" }, "unknown command 'volume mount' (use 'volume open', 'volume close', 'volume status', 'volume open-all', 'volume close-all')" },
+		{ { "volume", "open", "/dev/loop0" }, "missing volume name after 'volume open'" },
+		{ { "volume", "open" }, "missing device after 'volume open'" },
+		{ { "volume", "open", "/dev/loop0", "data" }, "'volume open' needs --key KEY (an aes-xts key with the crypto-api usage)" },
+		{ { "volume", "open", "/dev/loop0", "data", "x", "--key", "k" }, "unexpected argument 'x' after 'volume open'" },
+		{ { "volume", "open", "/dev/loop0", "a/b", "--key", "k" }, "invalid volume name 'a/b' (1 to 127 printable characters without spaces or '/', not . or ..)" },
+		{ { "volume", "open", "", "data", "--key", "k" }, "the device may not be empty" },
+		{ { "volume", "open", "/dev/loop0", "data", "--key", "a b" }, "invalid key 'a b' (a name of 1 to 127 printable characters without spaces, or id:N)" },
+		{ { "volume", "open", "/dev/loop0", "data", "--key", "k", "--cipher", "aes-cbc-essiv:sha256" }, "unsupported cipher 'aes-cbc-essiv:sha256' (kvault volumes use aes-xts-plain64 only)" },
+		{ { "volume", "open", "/dev/loop0", "data", "--key", "k", "--sector-size", "100" }, "invalid sector size '100' (512, 1024, 2048 or 4096)" },
+		{ { "volume", "open", "/dev/loop0", "data", "--key", "k", "--key-version", "0" }, "invalid key version '0' (a number from 1 to 4294967295)" },
+		{ { "volume", "open", "/dev/loop0", "data", "--key" }, "option '--key' needs an argument" },
+		{ { "volume", "close" }, "missing volume name after 'volume close'" },
+		{ { "volume", "status", ".." }, "invalid volume name '..' (1 to 127 printable characters without spaces or '/', not . or ..)" },
+		{ { "volume", "close", "data", "--key", "k" }, "option '--key' only applies to 'volume open'" },
+		{ { "volume", "status", "data", "--config", "f" }, "option '--config' only applies to 'volume open-all' and 'volume close-all'" },
+		{ { "volume", "open-all", "--config=" }, "option '--config' needs a file name" },
+		{ { "volume", "open-all", "extra" }, "unexpected argument 'extra' after 'volume open-all'" },
+		{ { "key", "publish", "k" }, "'key publish' needs --keyring RING (where the mirror is linked: @u, @s, @us, @g or a keyring serial)" },
+		{ { "key", "publish", "k", "--keyring", "@t" }, "invalid keyring '@t' (use a keyring serial number, or @s, @u, @us or @g)" },
+		{ { "key", "unpublish", "k", "--keyring", "@u" }, "option '--keyring' only applies to 'key create' and 'key publish'" },
+		{ { "key", "unpublish" }, "missing key after 'key unpublish'" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kvaultctl_args a;
+		char err[512];
+
+		EXPECT_EQ(-EINVAL, PARSE_WORDS(&a, err, cases[i].argv))
+			TH_LOG("case %zu accepted", i);
+		EXPECT_STREQ(cases[i].err, err) TH_LOG("case %zu", i);
+	}
+}
+
+TEST(format_key_usage)
+{
+	struct kvault_key_usage u;
+	struct kvault_key_info k;
+	struct json_writer w;
+	struct capture c;
+
+	canned_key(&k, "disk-1");
+	memset(&u, 0, sizeof(u));
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_key_usage(c.f, &k, &u));
+	EXPECT_STREQ("  transforms:   not reported (kvault.ko without the crypto templates)\n"
+		     "  mirror:       none (not published)\n", cap_text(&c));
+	cap_free(&c);
+
+	u.flags = KVAULT_KEY_USAGE_REPORTED;
+	u.transforms = 2;
+	u.mirror_id = 999;
+	u.consumer[KVAULT_CONSUMER_DM_CRYPT].ops = 10;
+	u.consumer[KVAULT_CONSUMER_DM_CRYPT].bytes = 40960;
+	u.consumer[KVAULT_CONSUMER_AF_ALG].ops = 1;
+	u.consumer[KVAULT_CONSUMER_AF_ALG].bytes = 16;
+	ASSERT_NE(NULL, cap_open(&c));
+	EXPECT_EQ(0, kvaultctl_print_key_usage(c.f, &k, &u));
+	EXPECT_STREQ("  transforms:   2\n"
+		     "  dm-crypt:     10 ops, 40960 bytes\n"
+		     "  af-alg:       1 ops, 16 bytes\n"
+		     "  kernel:       0 ops, 0 bytes\n"
+		     "  mirror:       logon key 999, kvault:disk-1\n", cap_text(&c));
+	cap_free(&c);
+
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	kvaultctl_json_key_usage(&w, &k, &u);
+	EXPECT_EQ(0, json_finish(&w));
+	EXPECT_NE(NULL, strstr(cap_text(&c),
+			       "\"transforms\":2,\"consumers\":{\"dm-crypt\":{\"ops\":10,\"bytes\":40960},\"af-alg\":{\"ops\":1,\"bytes\":16},\"kernel\":{\"ops\":0,\"bytes\":0}},\"mirror_id\":999}"))
+		TH_LOG("%s", c.buf);
+	cap_free(&c);
+
+	u.flags = 0;
+	u.mirror_id = 0;
+	ASSERT_NE(NULL, cap_open(&c));
+	json_init(&w, c.f);
+	kvaultctl_json_key_usage(&w, &k, &u);
+	EXPECT_EQ(0, json_finish(&w));
+	EXPECT_NE(NULL, strstr(cap_text(&c),
+			       "\"transforms\":null,\"consumers\":{},\"mirror_id\":null}"))
+		TH_LOG("%s", c.buf);
+	cap_free(&c);
+}
+
+TEST_F(cli, volume_usage_errors_exit_2_before_opening)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "open", "/dev/loop0", "data"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: 'volume open' needs --key KEY (an aes-xts key with the crypto-api usage)\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "open", "/dev/loop0", "data", "--key", "k", "--cipher", "twofish-xts-plain64"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: unsupported cipher 'twofish-xts-plain64' (kvault volumes use aes-xts-plain64 only)\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "status"));
+	EXPECT_EQ(2, self->r.status);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "key", "publish", "k"));
+	EXPECT_EQ(2, self->r.status);
+	EXPECT_STREQ("kvaultctl: 'key publish' needs --keyring RING (where the mirror is linked: @u, @s, @us, @g or a keyring serial)\nTry 'kvaultctl --help' for more information.\n",
+		     self->r.err);
+}
+
+TEST_F(cli, volume_open_all_missing_config)
+{
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "close-all", "--config", "/nonexistent/volumes"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("kvaultctl: cannot read /nonexistent/volumes: No such file or directory\n",
+		     self->r.err);
 }
 
 TEST_HARNESS_MAIN
