@@ -66,29 +66,24 @@
  * the common part (struct skcipher_alg_common) is there to read: it has no
  * walk size, and its chunk size stands in for one.
  */
+static inline void kvault_skcipher_inherit(struct skcipher_alg *alg,
+					   struct crypto_skcipher_spawn *spawn)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-static inline void kvault_skcipher_inherit(struct skcipher_alg *alg,
-					   struct crypto_skcipher_spawn *spawn)
-{
-	struct skcipher_alg_common *co = crypto_spawn_skcipher_alg_common(spawn);
+	struct skcipher_alg_common *inner = crypto_spawn_skcipher_alg_common(spawn);
+	unsigned int walksize = inner->chunksize;
 
-	alg->ivsize = co->ivsize;
-	alg->chunksize = co->chunksize;
-	alg->walksize = co->chunksize;
-	if ((co->base.cra_flags & CRYPTO_ALG_TYPE_MASK) ==
+	if ((inner->base.cra_flags & CRYPTO_ALG_TYPE_MASK) ==
 	    CRYPTO_ALG_TYPE_SKCIPHER)
-		alg->walksize = container_of(co, struct skcipher_alg, co)->walksize;
-}
+		walksize = container_of(inner, struct skcipher_alg, co)->walksize;
 #else
-static inline void kvault_skcipher_inherit(struct skcipher_alg *alg,
-					   struct crypto_skcipher_spawn *spawn)
-{
 	struct skcipher_alg *inner = crypto_spawn_skcipher_alg(spawn);
+	unsigned int walksize = inner->walksize;
+#endif
 
 	alg->ivsize = inner->ivsize;
 	alg->chunksize = inner->chunksize;
-	alg->walksize = inner->walksize;
+	alg->walksize = walksize;
 }
-#endif
 
 #endif /* _KVAULT_COMPAT_H */

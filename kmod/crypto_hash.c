@@ -29,13 +29,6 @@ struct kvault_shash_ctx {
 	struct kvault_binding b;
 };
 
-static const struct kvault_binding *kvault_shash_binding(struct shash_desc *desc)
-{
-	const struct kvault_shash_ctx *ctx = crypto_shash_ctx(desc->tfm);
-
-	return &ctx->b;
-}
-
 /* The inner descriptor, in our descriptor's context. */
 static struct shash_desc *kvault_shash_subdesc(struct shash_desc *desc)
 {
@@ -47,12 +40,25 @@ static struct shash_desc *kvault_shash_subdesc(struct shash_desc *desc)
 }
 
 /*
- * An update's bytes, without an operation: kvault_binding_count() counts
- * the operation at the end of the message, with that step's bytes.
+ * May a step of @len bytes go on? Counts it if so: its bytes, and the
+ * message's one operation if the step @ends it (kvault_binding_count()
+ * counts both; a mid-message update adds its bytes alone).
  */
-static void kvault_shash_count_bytes(const struct kvault_binding *b, u64 bytes)
+static int kvault_shash_admit(struct shash_desc *desc, unsigned int len,
+			      bool ends)
 {
-	this_cpu_add(b->stats->bytes[b->consumer], bytes);
+	const struct kvault_shash_ctx *ctx = crypto_shash_ctx(desc->tfm);
+	const struct kvault_binding *b = &ctx->b;
+	int rc;
+
+	rc = kvault_binding_check(b);
+	if (rc)
+		return rc;
+	if (ends)
+		kvault_binding_count(b, len);
+	else if (len)
+		this_cpu_add(b->stats->bytes[b->consumer], len);
+	return 0;
 }
 
 /* kvault_bind()'s way to key the inner transform. */
@@ -73,58 +79,35 @@ static int kvault_shash_setkey(struct crypto_shash *tfm, const u8 *ref,
 
 static int kvault_shash_init(struct shash_desc *desc)
 {
-	int rc = kvault_binding_check(kvault_shash_binding(desc));
-
-	if (rc)
-		return rc;
-	return crypto_shash_init(kvault_shash_subdesc(desc));
+	return kvault_shash_admit(desc, 0, false) ?:
+	       crypto_shash_init(kvault_shash_subdesc(desc));
 }
 
 static int kvault_shash_update(struct shash_desc *desc, const u8 *data,
 			       unsigned int len)
 {
-	const struct kvault_binding *b = kvault_shash_binding(desc);
-	int rc = kvault_binding_check(b);
-
-	if (rc)
-		return rc;
-	kvault_shash_count_bytes(b, len);
-	return crypto_shash_update(shash_desc_ctx(desc), data, len);
+	return kvault_shash_admit(desc, len, false) ?:
+	       crypto_shash_update(shash_desc_ctx(desc), data, len);
 }
 
 static int kvault_shash_final(struct shash_desc *desc, u8 *out)
 {
-	const struct kvault_binding *b = kvault_shash_binding(desc);
-	int rc = kvault_binding_check(b);
-
-	if (rc)
-		return rc;
-	kvault_binding_count(b, 0);
-	return crypto_shash_final(shash_desc_ctx(desc), out);
+	return kvault_shash_admit(desc, 0, true) ?:
+	       crypto_shash_final(shash_desc_ctx(desc), out);
 }
 
 static int kvault_shash_finup(struct shash_desc *desc, const u8 *data,
 			      unsigned int len, u8 *out)
 {
-	const struct kvault_binding *b = kvault_shash_binding(desc);
-	int rc = kvault_binding_check(b);
-
-	if (rc)
-		return rc;
-	kvault_binding_count(b, len);
-	return crypto_shash_finup(shash_desc_ctx(desc), data, len, out);
+	return kvault_shash_admit(desc, len, true) ?:
+	       crypto_shash_finup(shash_desc_ctx(desc), data, len, out);
 }
 
 static int kvault_shash_digest(struct shash_desc *desc, const u8 *data,
 			       unsigned int len, u8 *out)
 {
-	const struct kvault_binding *b = kvault_shash_binding(desc);
-	int rc = kvault_binding_check(b);
-
-	if (rc)
-		return rc;
-	kvault_binding_count(b, len);
-	return crypto_shash_digest(kvault_shash_subdesc(desc), data, len, out);
+	return kvault_shash_admit(desc, len, true) ?:
+	       crypto_shash_digest(kvault_shash_subdesc(desc), data, len, out);
 }
 
 /* The state is the inner algorithm's (an HMAC's is its hash's). */
