@@ -47,6 +47,14 @@ bool reply_size_ok(uint32_t size, uint32_t ver0, size_t sent);
 int name_copy(char dst[KVAULT_KEY_NAME_MAX], const char *name);
 /* keys.c: exactly one of @id (> 0) and @name */
 bool key_ref_ok(int32_t id, const char *name);
+/*
+ * keys.c: a key ioctl on the key @id or @name: checks them, copies @name
+ * into @name_field of @req (zeroed by the caller, its size and ID set) and
+ * calls @request. 0 or a negative errno value; the reply is the caller's.
+ */
+int key_ioctl(struct kvault *kv, unsigned long request, int32_t id,
+	      const char *name, char name_field[KVAULT_KEY_NAME_MAX],
+	      void *req);
 
 int attrs_index(const struct nlattr **tb, int maxtype,
 		const struct nlattr *head, int len);

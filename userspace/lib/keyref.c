@@ -126,17 +126,10 @@ static int publish_op(struct kvault *kv, unsigned long request, int32_t id,
 
 	if (m)
 		memset(m, 0, sizeof(*m));
-	if (!kv || !key_ref_ok(id, name))
-		return -EINVAL;
-	errmsg_clear(kv);
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
 	req.id = id;
-	ret = name ? name_copy(req.name, name) : 0;
-	if (!ret)
-		ret = kvault_need_ioctl(kv);
-	if (!ret)
-		ret = ioctl_call(kv->fd, request, &req);
+	ret = key_ioctl(kv, request, id, name, req.name, &req);
 	if (ret)
 		return ret;
 	if (!reply_size_ok(req.size, KVAULT_KEY_PUBLISH_SIZE_VER0,

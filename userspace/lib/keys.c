@@ -72,6 +72,23 @@ KVAULT_EXPORT int kvault_key_create(struct kvault *kv, const char *name,
 	return 0;
 }
 
+int key_ioctl(struct kvault *kv, unsigned long request, int32_t id,
+	      const char *name, char name_field[KVAULT_KEY_NAME_MAX],
+	      void *req)
+{
+	int ret;
+
+	if (!kv || !key_ref_ok(id, name))
+		return -EINVAL;
+	errmsg_clear(kv);
+	ret = name ? name_copy(name_field, name) : 0;
+	if (!ret)
+		ret = kvault_need_ioctl(kv);
+	if (!ret)
+		ret = ioctl_call(kv->fd, request, req);
+	return ret;
+}
+
 /* One KVAULT_IOC_KEY_* operation other than create. */
 static int key_op(struct kvault *kv, unsigned long request, int32_t id,
 		  const char *name, uint32_t arg, struct kvault_key_state *st)
@@ -81,18 +98,11 @@ static int key_op(struct kvault *kv, unsigned long request, int32_t id,
 
 	if (st)
 		memset(st, 0, sizeof(*st));
-	if (!kv || !key_ref_ok(id, name))
-		return -EINVAL;
-	errmsg_clear(kv);
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
 	req.id = id;
 	req.arg = arg;
-	ret = name ? name_copy(req.name, name) : 0;
-	if (!ret)
-		ret = kvault_need_ioctl(kv);
-	if (!ret)
-		ret = ioctl_call(kv->fd, request, &req);
+	ret = key_ioctl(kv, request, id, name, req.name, &req);
 	if (ret)
 		return ret;
 	if (!reply_size_ok(req.size, KVAULT_KEY_OP_SIZE_VER0, sizeof(req)) ||
