@@ -4,7 +4,8 @@
 # both Debian kernels (6.12 through DKMS), run the host unit tests, boot
 # each kernel in QEMU with a fresh swtpm TPM 2.0 and run the selftests, plus
 # a boot per kernel with no TPM, the sealing reboot, bus and TPM-fault
-# checks (three boots, one and one per kernel), and finally a short fuzz (FUZZ_SECONDS,
+# checks (three boots, one and one per kernel), the dm-crypt volume checks
+# (two boots per kernel), and finally a short fuzz (FUZZ_SECONDS,
 # default 120) on 6.12. Fails on any failed test or check, a guest that did
 # not finish, or a kernel report in dmesg. Ends with "N passed, N failed".
 set -u
@@ -65,6 +66,16 @@ for k in "$k61" "$k612"; do
 		--kernel "$k" --ko "$ko" --out "$results/seal-bus-$k"
 	counted "seal TPM fault $k" "$results/seal-fault-$k.tap" selftests/seal-fault.sh \
 		--kernel "$k" --ko "$ko" --out "$results/seal-fault-$k"
+done
+
+# --- dm-crypt volumes keyed by reference, across a reboot ---------------------
+# crypto-volume.sh: two boots sharing one swtpm state and one disk image.
+for k in "$k61" "$k612"; do
+	ko=$build/kmod/$k/kvault.ko
+	[ "$k" = "$k612" ] && ko=$build/kmod/$k612-dkms/kvault.ko
+	say "== dm-crypt volumes on $k"
+	counted "crypto volume $k" "$results/crypto-volume-$k.tap" selftests/crypto-volume.sh \
+		--kernel "$k" --ko "$ko" --ctl "$build/userspace" --out "$results/crypto-volume-$k"
 done
 
 # --- short fuzz --------------------------------------------------------------

@@ -358,12 +358,16 @@ FIXTURE_SETUP(same)
 	uint8_t ref[CU_REF_BUF + 4];
 	const char *name = kname("same");
 	size_t n;
+	int rc;
 
 	seed_rng(_metadata, a->name);
 	self->id = new_key(name, a, self->key, NULL);
 	ASSERT_LT(0, self->id);
 	rnd_fill(self->key + a->klen, a->tail);		/* the rfc4106 salt */
-	ASSERT_EQ(0, cu_open(&self->plain, a, 0));
+	rc = cu_open(&self->plain, a, 0);
+	if (rc == -ENOENT)
+		SKIP(return, "this kernel has no %s (CONFIG_CRYPTO_* off)", a->name);
+	ASSERT_EQ(0, rc);
 	ASSERT_EQ(0, cu_setkey(self->plain, a->cls, self->key, a->klen + a->tail));
 	ASSERT_EQ(0, cu_open(&self->kv, a, 1));
 	n = variant->by_name ? cu_ref_name(ref, name, 0) : cu_ref_id(ref, self->id, 0);
@@ -373,6 +377,8 @@ FIXTURE_SETUP(same)
 
 FIXTURE_TEARDOWN(same)
 {
+	if (_metadata->skip)
+		return;
 	if (self->plain)
 		cu_close(self->plain, variant->a->cls);
 	if (self->kv)
@@ -384,6 +390,8 @@ FIXTURE_TEARDOWN(same)
 
 TEST_F(same, random_lengths)
 {
+	if (!self->kv)
+		return;		/* skipped in setup */
 	static uint8_t in[SAME_MAX], aad[64], o1[SAME_MAX + 128], o2[SAME_MAX + 128],
 		back[SAME_MAX + 128];
 	const struct cu_alg *a = variant->a;

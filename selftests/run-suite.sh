@@ -11,7 +11,7 @@ out=${KVAULT_RESULTS:?KVAULT_RESULTS is not set}
 export PATH="$ctldir:$PATH" KVAULT_KO="$ko"
 
 case "$mode" in
-tpm) tests="status_test pcr_test ioctl_abi_test netlink_abi_test permissions_test cli_test key_lifecycle_test key_keyctl_test key_netlink_test key_permissions_test key_cli_test key_use_test key_material_test key_stress_test seal_test key_unload_test load_test" ;;
+tpm) tests="status_test pcr_test ioctl_abi_test netlink_abi_test permissions_test cli_test key_lifecycle_test key_keyctl_test key_netlink_test key_permissions_test key_cli_test key_use_test key_material_test key_stress_test seal_test crypto_ref_test key_unload_test load_test" ;;
 notpm) tests="notpm_test" ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
