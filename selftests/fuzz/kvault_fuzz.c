@@ -54,7 +54,8 @@
 /*
  * The targets. Each is a generator + executor + checker (see struct
  * fuzz_target); sealing is target_seal.c's (seal ioctls, real blobs
- * mutated, PCR_EXTEND only ever invalid) and target_keys.c's payloads.
+ * mutated, PCR_EXTEND only ever invalid) and target_keys.c's payloads;
+ * target_keyref.c's key references through AF_ALG setkey on kvault(ALG).
  */
 static const struct fuzz_target *const fuzz_targets[] = {
 	&target_ioctl,
@@ -67,6 +68,7 @@ static const struct fuzz_target *const fuzz_targets[] = {
 	&target_seal_ioctl,
 	&target_seal_blob,
 	&target_pcr_extend,
+	&target_keyref,
 };
 #define NR_TARGETS (sizeof(fuzz_targets) / sizeof(fuzz_targets[0]))
 
@@ -646,7 +648,7 @@ static const char *const fc_names[FC_NR] = {
 	"ioctl:KEY_CANCEL_DESTROY", "ioctl:KEY_DESTROY", "ioctl:KEY_INFO",
 	"ioctl:KEY_TIGHTEN", "keyctl:add_key", "keyctl:op",
 	"ioctl:KEY_SEAL", "ioctl:KEY_RESEAL", "ioctl:KEY_LOAD", "ioctl:KEY_CHECK",
-	"ioctl:PCR_EXTEND", "blob:LOAD", "blob:CHECK",
+	"ioctl:PCR_EXTEND", "blob:LOAD", "blob:CHECK", "af_alg:keyref-setkey",
 };
 
 static void sum_stats(int role, struct fuzz_cmd_stats *out)

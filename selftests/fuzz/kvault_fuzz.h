@@ -66,6 +66,7 @@ enum fuzz_cmd {
 	FC_PCR_EXTEND,		/* only ever invalid */
 	FC_BLOB_LOAD,		/* KEY_LOAD / KEY_CHECK of a real (mutated) blob */
 	FC_BLOB_CHECK,
+	FC_KEYREF_SETKEY,	/* AF_ALG setkey of a key reference on kvault(ALG) */
 	FC_NR
 };
 
@@ -272,6 +273,7 @@ extern const struct fuzz_target target_keys_keyctl;
 extern const struct fuzz_target target_seal_ioctl;
 extern const struct fuzz_target target_seal_blob;
 extern const struct fuzz_target target_pcr_extend;
+extern const struct fuzz_target target_keyref;
 
 /*
  * The boot lock: a valid KVAULT_IOC_PCR_EXTEND extends a PCR and refuses
