@@ -62,16 +62,19 @@ check-debug: deps
 check-unit: userspace
 	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) test
 
+# The demo (scripts/demo.sh): a sealed key, a dm-crypt volume across a guest
+# reboot, the boot lock, live revocation; `make demo [DEMO_ARGS='--kernel 6.12']`
 demo: deps
-	scripts/demo.sh
+	scripts/demo.sh $(DEMO_ARGS)
 
 # The fuzzer in a QEMU guest: `make fuzz DURATION=300 [FUZZ_ARGS='--kernel 6.12']`
 DURATION ?= 120
 fuzz: deps
 	DURATION=$(DURATION) scripts/fuzz.sh $(FUZZ_ARGS)
 
-# The benchmark in a QEMU guest (prints figures, never fails on speed):
-# `make bench [BENCH_ARGS='--kernel 6.1 --keys 100000']`; see scripts/bench.sh.
+# The benchmark in a QEMU guest (prints figures, never fails on speed): the
+# key registry, sealing, and kvault(ALG) against ALG for dm-crypt and AF_ALG;
+# `make bench [BENCH_ARGS='--kernel 6.1 --crypto-only']`; see scripts/bench.sh.
 .PHONY: bench
 bench: deps
 	scripts/bench.sh $(BENCH_ARGS)

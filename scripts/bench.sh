@@ -13,7 +13,8 @@
 # usage: scripts/bench.sh [--kernel 6.1|6.12|KVER] [--keys N] [--rounds N]
 #          [--lookups N] [--seal-only | --no-seal] [--seal-rounds N]
 #          [--seal-keys N] [--crypto-only | --no-crypto] [--crypto-rounds N]
-#          [--crypto-mib N] [--out DIR] [--timeout SEC] [-- kvault_bench args]
+#          [--crypto-mib N] [--out DIR] [--prebuilt DIR] [--timeout SEC]
+#          [-- kvault_bench args]
 #
 #   --kernel   default 6.12 (scripts/kernel-versions.sh gives the release)
 #   --keys     default 100000; e.g. 2000 for a quick smoke run
@@ -24,6 +25,8 @@
 #   --crypto-rounds, --crypto-mib: crypto_bench's --rounds and --mib (9, 64:
 #              MiB per dm-crypt pass)
 #   --out      default build/bench/<kernel release>
+#   --prebuilt DIR: use DIR/kvault.ko, DIR/userspace/kvaultctl and DIR/bench/
+#              (built for this kernel) instead of building into build/
 #   --timeout  guest timeout, default 1200 s + 60 ms per key
 #
 # A benchmark, not a test: slowness never fails it. It exits non-zero when
@@ -33,9 +36,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-KERNEL=6.12 KEYS=100000 ROUNDS='' LOOKUPS='' OUT='' TIMEOUT='' EXTRA=()
+KERNEL=6.12 KEYS=100000 ROUNDS='' LOOKUPS='' OUT='' TIMEOUT='' PREBUILT='' EXTRA=()
 REG=1 SEAL=1 SEAL_ROUNDS=10 SEAL_KEYS=100 CRYPTO=1 CRYPTO_ROUNDS=9 CRYPTO_MIB=64
-usage() { sed -n '13,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '13,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KERNEL=${2:?}; shift ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--seal-rounds) SEAL_ROUNDS=${2:?}; shift ;;
 	--seal-keys) SEAL_KEYS=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
+	--prebuilt) PREBUILT=${2:?}; shift ;;
 	--timeout) TIMEOUT=${2:?}; shift ;;
 	--) shift; EXTRA=("$@"); break ;;
 	-h|--help) usage ;;
@@ -74,19 +78,27 @@ case $KERNEL in
 esac
 KDIR=/usr/src/linux-headers-$KREL
 [ -d "$KDIR" ] || { echo "bench: no kernel headers at $KDIR" >&2; exit 1; }
-KO=$top/build/kmod/$KREL/kvault.ko
-BIN=$top/build/bench/kvault_bench
 OUT=${OUT:-$top/build/bench/$KREL}
-
-echo "== build (kernel $KREL)"
-mkdir -p build/logs
-log=build/logs/bench-build-$KREL.log
-{
-	make -s KDIR="$KDIR" module &&
-	make -s userspace &&
-	make -s -C selftests/bench TOP="$top" BUILD="$top/build/bench"
-} >"$log" 2>&1 || { cat "$log"; echo "bench: build failed (log: $log)" >&2; exit 1; }
+if [ -n "$PREBUILT" ]; then
+	PREBUILT=$(cd "$PREBUILT" && pwd) || exit 1
+	KO=$PREBUILT/kvault.ko BIN=$PREBUILT/bench/kvault_bench CTLDIR=$PREBUILT/userspace
+	echo "== prebuilt: $PREBUILT"
+else
+	KO=$top/build/kmod/$KREL/kvault.ko BIN=$top/build/bench/kvault_bench
+	CTLDIR=$top/build/userspace
+	echo "== build (kernel $KREL)"
+	mkdir -p build/logs
+	log=build/logs/bench-build-$KREL.log
+	{
+		make -s KDIR="$KDIR" module &&
+		make -s userspace &&
+		make -s -C selftests/bench TOP="$top" BUILD="$top/build/bench"
+	} >"$log" 2>&1 || { cat "$log"; echo "bench: build failed (log: $log)" >&2; exit 1; }
+fi
 [ -f "$KO" ] || { echo "bench: no module at $KO" >&2; exit 1; }
+for b in "$BIN" "$CTLDIR/kvaultctl"; do
+	[ -x "$b" ] || { echo "bench: no $b" >&2; exit 1; }
+done
 
 args=(--keys "$KEYS")
 [ -n "$ROUNDS" ] && args+=(--rounds "$ROUNDS")
@@ -123,7 +135,7 @@ echo "== guest: $KREL, $what (progress: $OUT/*-progress.log, timeout ${TIMEOUT}s
 start=$(date +%s)
 # kvault_bench runs `kvaultctl key list` at full population: put it on PATH
 selftests/vm/run-guest.sh --kernel "$KREL" --tpm --out "$OUT" --timeout "$TIMEOUT" \
-	--env "PATH=$top/build/userspace:/usr/sbin:/usr/bin:/sbin:/bin" \
+	--env "PATH=$CTLDIR:/usr/sbin:/usr/bin:/sbin:/bin" \
 	--env "KV_BENCH_RUN=${run# }" --env "KV_SEAL_ARGS=--rounds $SEAL_ROUNDS --keys $SEAL_KEYS" \
 	--env "KV_CRYPTO_ARGS=$cargs" \
 	--quiet -- "$top/selftests/bench/guest-bench.sh" "$KO" "$BIN" "${args[@]}"
@@ -141,6 +153,7 @@ fi
 src=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
 	src="$src + uncommitted changes in kmod/, uapi/ or Kbuild"
+[ -z "$PREBUILT" ] || src="prebuilt in $PREBUILT (the tree is at $src)"
 {
 	echo "kvault benchmark report ($(date -u +%F), scripts/bench.sh --kernel $KERNEL $shown)"
 	echo "module source: $src"
