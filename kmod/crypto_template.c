@@ -18,11 +18,11 @@
 
 /*
  * Does the type the caller asked for (@algt) admit @type? As
- * crypto_check_attr_type() decides, on the type bits only: an ahash user
- * (crypto_alloc_ahash(), AF_ALG's hash sockets) asks for AHASH under
- * CRYPTO_ALG_TYPE_AHASH_MASK, which admits SHASH; since 6.7 an skcipher
- * user asks under CRYPTO_ALG_TYPE_SKCIPHER_MASK, which also admits
- * LSKCIPHER, and the SKCIPHER test comes first.
+ * crypto_check_attr_type() decides, on the type bits only. The crypto
+ * core's type masks admit more than one type: an ahash user
+ * (crypto_alloc_ahash(), AF_ALG's hash sockets) asks for AHASH under a
+ * mask that admits SHASH, and since 6.7 an skcipher user asks under one
+ * that admits LSKCIPHER too (the SKCIPHER test comes first).
  */
 static bool kvault_algt_admits(const struct crypto_attr_type *algt, u32 type)
 {
