@@ -33,13 +33,8 @@ t=/tmp/cv
 : >"$res"
 mkdir -p "$t"
 
-ok() { echo "ok - boot $phase: $*" >>"$res"; echo "ok - $*"; }
-fail() { echo "not ok - boot $phase: $*" >>"$res"; echo "NOT OK - $*"; }
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
-}
+# shellcheck source=selftests/reboot-guest-lib.sh
+. "$(dirname "$0")/reboot-guest-lib.sh"
 
 
 # little-endian hex of a 32-bit and a 16-bit number
@@ -51,7 +46,6 @@ ref_name() {
 	n=$(printf '%s' "$1" | wc -c)
 	echo "4b56524b0100$(le16 $((24 + n + 1)))00000000000000000000000000000000$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')00"
 }
-key_id() { kvaultctl key show "$1" --json | sed -n 's/.*"id": *\([0-9]*\).*/\1/p'; }
 # "OPS BYTES" of a consumer kind (dm-crypt, af-alg, kernel) from key show
 usage_of() { kvaultctl key show "$1" | sed -n "s/^ *$2: *\([0-9]*\) ops, \([0-9]*\) bytes.*/\1 \2/p"; }
 transforms() { kvaultctl key show "$1" | sed -n 's/^ *transforms: *\([0-9]*\).*/\1/p'; }
@@ -82,12 +76,7 @@ newloop() {	# newloop FILE MIB: a zeroed backing file on a loop device
 	losetup -f --show "$1"
 }
 
-if [ -z "${KVAULT_DISK:-}" ] || [ ! -b "$KVAULT_DISK" ]; then
-	fail "no disk (run-guest.sh --disk)"
-	exit 1
-fi
-mkdir -p "$store"
-check "mount the disk at $store" mount -t ext4 "$KVAULT_DISK" "$store" || exit 1
+mount_store
 for m in loop dm-mod dm-crypt; do modprobe "$m" 2>/dev/null; done
 check "dm-crypt is available" sh -c 'dmsetup targets | grep -q "^crypt"'
 check "insmod kvault.ko" insmod "$ko" || { umount "$store"; exit 1; }

@@ -31,24 +31,12 @@ res=$out/reboot.res
 data=/tmp/reboot-data
 : >"$res"
 
-ok() { echo "ok - boot $phase: $*" >>"$res"; echo "ok - $*"; }
-fail() { echo "not ok - boot $phase: $*" >>"$res"; echo "NOT OK - $*"; }
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else fail "$d"; fi
-}
+# shellcheck source=selftests/reboot-guest-lib.sh
+. "$(dirname "$0")/reboot-guest-lib.sh"
 # hex text (keyctl pipe) to bytes
 unhex() { perl -ne 'chomp; print pack("H*", $_)'; }
-# id of a vault key by name, from kvaultctl key show --json
-key_id() { kvaultctl key show "$1" --json | sed -n 's/.*"id": *\([0-9]*\).*/\1/p'; }
 
-if [ -z "${KVAULT_DISK:-}" ] || [ ! -b "$KVAULT_DISK" ]; then
-	fail "no disk (run-guest.sh --disk)"
-	exit 1
-fi
-mkdir -p "$store"
-check "mount the disk at $store" mount -t ext4 "$KVAULT_DISK" "$store" || exit 1
+mount_store
 check "insmod kvault.ko" insmod "$ko" || { umount "$store"; exit 1; }
 printf 'kvault reboot persistence test data\n' >"$data"
 echo "PCRs: $(tpm2_pcrread sha256:7,16 2>&1 | tr -s ' \n' ' ')"

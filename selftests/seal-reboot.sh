@@ -30,43 +30,13 @@ done
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-rm -rf "$OUT/tpmstate" "$OUT"/boot*
-mkdir -p "$OUT/tpmstate"
-disk=$OUT/store.img
-rm -f "$disk"
-truncate -s 32M "$disk"
-mkfs.ext4 -q -F -L kvault-store "$disk" || { echo "Bail out! mkfs.ext4 failed"; exit 1; }
+# shellcheck source=selftests/reboot-lib.sh
+. "$HERE/reboot-lib.sh"
+reboot_setup "$OUT"
 
 echo "TAP version 13"
-n=0
-tap() {	# tap 0|1 DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
-}
-
 for boot in 1 2 3; do
-	o=$OUT/boot$boot
-	"$HERE/vm/run-guest.sh" --kernel "$KVER" --tpm --tpm-state "$OUT/tpmstate" \
-		--disk "$disk" --out "$o" --timeout "$TIMEOUT" --quiet -- \
-		"$HERE/seal-reboot-guest.sh" "$boot" "$KO" "$CTL" "$BIN" >"$o.log" 2>&1
-	rc=$?
-	if [ -f "$o/reboot.res" ]; then
-		while read -r status rest; do
-			case $status in
-			ok) tap 0 "${rest#- }" ;;
-			not) tap 1 "${rest#ok - }" ;;
-			esac
-		done <"$o/reboot.res"
-	fi
-	tap "$rc" "boot $boot: the guest finished (exit $rc)"
-	if [ "$rc" -ne 0 ]; then
-		sed 's/^/# /' "$o/guest.log" 2>/dev/null | tail -n 30
-		tail -n 20 "$o/console.log" 2>/dev/null | sed 's/^/# console: /'
-	fi
-	"$HERE/vm/dmesg-check.sh" "$o/dmesg.txt" >"$o/dmesg-reports.txt" 2>&1
-	r=$?
-	tap "$r" "boot $boot: no kernel reports in dmesg"
-	[ "$r" -eq 0 ] || sed 's/^/# /' "$o/dmesg-reports.txt" | head -n 20
-	grep -q '^not ok' "$o/reboot.res" 2>/dev/null && sed 's/^/# /' "$o/guest.log" | tail -n 40
+	reboot_boot "$OUT" "$boot" "$KVER" "$TIMEOUT" reboot.res \
+		"$HERE/seal-reboot-guest.sh" "$boot" "$KO" "$CTL" "$BIN"
 done
 echo "1..$n"
