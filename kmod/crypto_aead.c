@@ -71,7 +71,7 @@ static struct aead_request *kvault_aead_subreq(struct aead_request *req)
 	rc = kvault_binding_check(&ctx->b);
 	if (rc)
 		return ERR_PTR(rc);
-	kvault_binding_count(&ctx->b, req->cryptlen);
+	kvault_binding_count(&ctx->b, 1, req->cryptlen);
 
 	aead_request_set_tfm(subreq, ctx->inner);
 	aead_request_set_callback(subreq, aead_request_flags(req),

@@ -41,8 +41,7 @@ static struct shash_desc *kvault_shash_subdesc(struct shash_desc *desc)
 
 /*
  * May a step of @len bytes go on? Counts it if so: its bytes, and the
- * message's one operation if the step @ends it (kvault_binding_count()
- * counts both; a mid-message update adds its bytes alone).
+ * message's one operation if the step @ends it.
  */
 static int kvault_shash_admit(struct shash_desc *desc, unsigned int len,
 			      bool ends)
@@ -54,10 +53,7 @@ static int kvault_shash_admit(struct shash_desc *desc, unsigned int len,
 	rc = kvault_binding_check(b);
 	if (rc)
 		return rc;
-	if (ends)
-		kvault_binding_count(b, len);
-	else if (len)
-		this_cpu_add(b->stats->bytes[b->consumer], len);
+	kvault_binding_count(b, ends, len);
 	return 0;
 }
 

@@ -63,7 +63,7 @@ static struct skcipher_request *kvault_skcipher_subreq(struct skcipher_request *
 	rc = kvault_binding_check(&ctx->b);
 	if (rc)
 		return ERR_PTR(rc);
-	kvault_binding_count(&ctx->b, req->cryptlen);
+	kvault_binding_count(&ctx->b, 1, req->cryptlen);
 
 	skcipher_request_set_tfm(subreq, ctx->inner);
 	skcipher_request_set_callback(subreq, skcipher_request_flags(req),
@@ -149,9 +149,14 @@ int kvault_skcipher_create(struct crypto_template *tmpl, const char *inner,
 		goto err_free;
 
 	kvault_skcipher_inherit(alg, &ictx->spawn);
-	/* a reference and its tail, not the inner algorithm's key */
-	alg->min_keysize = KVAULT_KEY_REF_HDR_SIZE + ictx->fit.tail;
-	alg->max_keysize = KVAULT_KEY_REF_MAX_SIZE + ictx->fit.tail;
+	/*
+	 * A reference and its tail, not the inner algorithm's key. The
+	 * bounds are wide so that the crypto core, which refuses a length
+	 * outside them before our setkey runs, leaves every length we can
+	 * meet to kvault_bind(): any failure there wipes the inner key.
+	 */
+	alg->min_keysize = 0;
+	alg->max_keysize = KVAULT_KEY_REF_SETKEY_MAX;
 	alg->setkey = kvault_skcipher_setkey;
 	alg->encrypt = kvault_skcipher_encrypt;
 	alg->decrypt = kvault_skcipher_decrypt;

@@ -354,6 +354,9 @@ enum kvault_fit_class {
 	KVAULT_FIT_HMAC_SHA512,		/* hmac-sha512, secret-N */
 };
 
+/* The longest setkey an skcipher instance passes to kvault_bind(). */
+#define KVAULT_KEY_REF_SETKEY_MAX	4096
+
 struct kvault_fit {
 	u8 class;			/* enum kvault_fit_class */
 	u8 tail;			/* non-secret bytes after the reference */
@@ -374,7 +377,11 @@ int kvault_bind(struct kvault_binding *b, const u8 *ref, unsigned int len,
 		void *ctx);
 void kvault_unbind(struct kvault_binding *b);
 
-/* Is the bound key still usable? 0, or the errno a request fails with. */
+/*
+ * Is the bound key still usable? 0, or the errno a request fails with.
+ * The vault's own state first: a destroyed key is also invalidated, and
+ * must read as destroyed (ENOKEY), not as invalidated.
+ */
 static inline int kvault_binding_check(const struct kvault_binding *b)
 {
 	const struct kvault_key *kk = b->kk;
@@ -383,26 +390,27 @@ static inline int kvault_binding_check(const struct kvault_binding *b)
 
 	if (unlikely(!kk))
 		return -ENOKEY;
-	if (unlikely(test_bit(KEY_FLAG_REVOKED, &b->key->flags) ||
-		     test_bit(KEY_FLAG_INVALIDATED, &b->key->flags)))
-		return -EKEYREVOKED;
-	expiry = READ_ONCE(b->key->expiry);
-	if (unlikely(expiry && ktime_get_real_seconds() >= expiry))
-		return -EKEYEXPIRED;
 	attrs = READ_ONCE(kk->attrs);
 	if (unlikely(attrs & (KVAULT_KEY_REVOKED | KVAULT_KEY_EXPIRED)))
 		return attrs & KVAULT_KEY_REVOKED ? -EKEYREVOKED : -EKEYEXPIRED;
 	if (unlikely(READ_ONCE(kk->state) != KVAULT_KEY_STATE_ENABLED ||
 		     READ_ONCE(kk->min_version) > b->version))
 		return -ENOKEY;
+	if (unlikely(test_bit(KEY_FLAG_REVOKED, &b->key->flags) ||
+		     test_bit(KEY_FLAG_INVALIDATED, &b->key->flags)))
+		return -EKEYREVOKED;
+	expiry = READ_ONCE(b->key->expiry);
+	if (unlikely(expiry && ktime_get_real_seconds() >= expiry))
+		return -EKEYEXPIRED;
 	return 0;
 }
 
-/* Count one request of @bytes for the binding's consumer kind. */
+/* Count @ops requests (0 for a part of one) of @bytes for the consumer. */
 static inline void kvault_binding_count(const struct kvault_binding *b,
-					u64 bytes)
+					u32 ops, u64 bytes)
 {
-	this_cpu_inc(b->stats->ops[b->consumer]);
+	if (ops)
+		this_cpu_add(b->stats->ops[b->consumer], ops);
 	this_cpu_add(b->stats->bytes[b->consumer], bytes);
 }
 

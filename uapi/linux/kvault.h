@@ -496,7 +496,13 @@ struct kvault_key_op {
  * On any failure the inner transform is rekeyed with random bytes and the
  * transform holds no key: dm-crypt's "key wipe" message (which calls
  * setkey with random bytes) leaves nothing usable, and every request
- * fails with ENOKEY until a valid reference is set.
+ * fails with ENOKEY until a valid reference is set. (An skcipher setkey
+ * of more than 4096 bytes is refused by the crypto core itself, EINVAL,
+ * before kvault sees it: the transform then needs a key, ENOKEY, but its
+ * inner key is not rekeyed.) dm-crypt reports its "key wipe" message as
+ * failed (EINVAL: the random bytes are no reference), yet the wipe is
+ * done: the mapping refuses to resume until "key set" gives a valid
+ * reference.
  *
  * Under fips=1 the kernel's crypto manager refuses every kvault(...)
  * instance (it has no self-test vectors for a by-reference algorithm, and
