@@ -229,12 +229,43 @@ static const char *open_hint(int err)
 	}
 }
 
+/* What an open or close did, as one JSON object on a line. */
+static void print_json_op(const char *op, const char *name,
+			  const char *device, const char *key,
+			  uint32_t version, uint64_t sectors,
+			  uint32_t sector_size)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_key(&w, "op");
+	json_string(&w, op);
+	json_key(&w, "name");
+	json_string(&w, name);
+	if (device) {
+		json_key(&w, "device");
+		json_string(&w, device);
+		json_key(&w, "key");
+		json_string(&w, key);
+		json_key(&w, "key_version");
+		json_uint(&w, version);
+		json_key(&w, "sectors");
+		json_uint(&w, sectors);
+		json_key(&w, "sector_size");
+		json_uint(&w, sector_size ? sector_size : 512);
+	}
+	json_object_end(&w);
+	fputc('\n', stdout);
+	json_finish(&w);
+}
+
 /*
  * Open @vol; @where (may be "") says where it came from in messages.
  * Returns 0 or a negative errno value, reported.
  */
 static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
-		       const char *where, bool quiet)
+		       const char *where, bool json)
 {
 	char hex[KVAULT_KEY_REF_HEX_MAX], params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	char what[KVAULTCTL_VOLUME_NAME_MAX + 64];
@@ -278,7 +309,10 @@ static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
 			hint ? ": " : "", hint ? hint : "");
 		return ret;
 	}
-	if (!quiet)
+	if (json)
+		print_json_op("open", vol->name, vol->device, info.name,
+			      version, sectors, vol->sector_size);
+	else
 		printf("opened /dev/mapper/%s: %s, %s, key %s version %u, %" PRIu64 " sectors%s%.0u\n",
 		       vol->name, vol->device, KVAULTCTL_VOLUME_CIPHER,
 		       info.name, version, sectors,
@@ -288,7 +322,7 @@ static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
 }
 
 /* Remove the kvault volume @name (only a kvault one); errors reported. */
-static int volume_close(const char *name, bool quiet)
+static int volume_close(const char *name, bool json)
 {
 	struct kvaultctl_crypt_table t;
 	uint64_t sectors;
@@ -309,7 +343,9 @@ static int volume_close(const char *name, bool quiet)
 			" (still in use: mounted, or open?)" : "");
 		return ret;
 	}
-	if (!quiet)
+	if (json)
+		print_json_op("close", name, NULL, NULL, 0, 0, 0);
+	else
 		printf("closed /dev/mapper/%s\n", name);
 	return 0;
 }
@@ -433,6 +469,28 @@ static int volume_status(struct kvault *kv, const struct kvaultctl_args *a)
 	return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 }
 
+/* open-all's and close-all's last line in JSON. */
+static void print_summary_json(const char *path, bool close,
+			       unsigned int done, unsigned int skipped,
+			       unsigned int failed)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_key(&w, "config");
+	json_string(&w, path);
+	json_key(&w, close ? "closed" : "opened");
+	json_uint(&w, done);
+	json_key(&w, close ? "not_open" : "open_already");
+	json_uint(&w, skipped);
+	json_key(&w, "failed");
+	json_uint(&w, failed);
+	json_object_end(&w);
+	fputc('\n', stdout);
+	json_finish(&w);
+}
+
 /* Every line of the volumes file, opened (or closed with @close). */
 static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 		      bool close)
@@ -481,12 +539,16 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 				skipped++;
 				continue;
 			}
-			ret = volume_close(vol.name, false);
+			ret = volume_close(vol.name, a->json);
 		} else if (ret != -ENXIO) {
 			if (!ret && !kvaultctl_crypt_table_parse(params, &t) &&
 			    t.kvault) {
-				printf("%s: /dev/mapper/%s is open already\n",
-				       path, vol.name);
+				if (a->json)
+					print_json_op("open-already", vol.name,
+						      NULL, NULL, 0, 0, 0);
+				else
+					printf("%s: /dev/mapper/%s is open already\n",
+					       path, vol.name);
 				skipped++;
 				continue;
 			}
@@ -494,7 +556,7 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 				where, vol.name);
 			ret = -EEXIST;
 		} else {
-			ret = volume_open(kv, &vol, where, false);
+			ret = volume_open(kv, &vol, where, a->json);
 		}
 		if (ret)
 			failed++;
@@ -506,9 +568,12 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 		failed++;
 	}
 	fclose(f);
-	printf("%s: %u %s, %u %s, %u failed\n", path, done,
-	       close ? "closed" : "opened", skipped,
-	       close ? "not open" : "open already", failed);
+	if (a->json)
+		print_summary_json(path, close, done, skipped, failed);
+	else
+		printf("%s: %u %s, %u %s, %u failed\n", path, done,
+		       close ? "closed" : "opened", skipped,
+		       close ? "not open" : "open already", failed);
 	return kvaultctl_flush_stdout(failed ? KVAULTCTL_EXIT_FAIL :
 				      KVAULTCTL_EXIT_OK);
 }
@@ -520,7 +585,7 @@ int kvaultctl_volume_run(const struct kvaultctl_args *a)
 
 	dm_setup();
 	if (a->cmd == KVAULTCTL_CMD_VOLUME_CLOSE)
-		return volume_close(a->vol.name, false) ?
+		return volume_close(a->vol.name, a->json) ?
 			KVAULTCTL_EXIT_FAIL :
 			kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 	if (a->cmd != KVAULTCTL_CMD_VOLUME_CLOSE_ALL) {
@@ -531,7 +596,7 @@ int kvaultctl_volume_run(const struct kvaultctl_args *a)
 	}
 	switch (a->cmd) {
 	case KVAULTCTL_CMD_VOLUME_OPEN:
-		ret = volume_open(kv, &a->vol, "", false) ?
+		ret = volume_open(kv, &a->vol, "", a->json) ?
 			KVAULTCTL_EXIT_FAIL :
 			kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 		break;
