@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Tests of libkvault's internals: the ioctl transport against a fake
- * kernel, the checks on netlink replies, the extended-ACK parser, and
+ * kernel, the checks on netlink replies (status, PCRs, a key's metadata
+ * with its crypto API usage), the extended-ACK parser, and
  * request/reply exchanges with the kernel's real generic netlink controller.
  *
- * libkvault.c is included here so that its static functions can be reached,
+ * libkvault.c and keys.c are included here so that their static functions
+ * can be reached,
  * with ioctl() renamed to fake_ioctl() below.
  */
 #define ioctl fake_ioctl
 #include "../lib/libkvault.c"
+#include "../lib/keys.c"
 #undef ioctl
 
 #include <stdarg.h>
@@ -1092,6 +1095,152 @@ TEST_F(nlctrl, reply_of_another_family_is_rejected)
 	self->kv->family = GENL_ID_CTRL;
 	ASSERT_EQ(0, genl_transact(self->kv, getfamily("nlctrl", 0),
 				   parse_family, &fi));
+}
+
+/* ------------------------------------------------------------------ */
+/* KVAULT_CMD_KEY_GET: a key's crypto API usage                       */
+/* ------------------------------------------------------------------ */
+
+enum usage_variant {
+	KU_GOOD,
+	KU_NO_CRYPTO,		/* valid: a module without the templates */
+	KU_UNKNOWN_KIND,	/* valid: a kind beyond the library's slots */
+	KU_NO_MIRROR,		/* valid: not published */
+	KU_DUP_KIND,		/* the rest are malformed */
+	KU_KIND_ZERO,
+	KU_NO_OPS,
+	KU_BYTES_SHORT,
+	KU_NOT_A_CONSUMER,
+	KU_TRANSFORMS_ALONE,
+	KU_CONSUMERS_ALONE,
+	KU_TRANSFORMS_LONG,
+	KU_MIRROR_ZERO,
+	KU_MAX,
+};
+
+static void put_consumer(struct nl_msg *m, uint32_t kind, uint64_t ops,
+			 enum usage_variant v)
+{
+	struct nlattr *c = nla_nest_start(m, KVAULT_A_CONSUMER);
+
+	nla_put_u32(m, KVAULT_A_CONSUMER_KIND, kind);
+	if (v != KU_NO_OPS)
+		nla_put_u64(m, KVAULT_A_CONSUMER_OPS, ops);
+	if (v == KU_BYTES_SHORT)
+		nla_put_u32(m, KVAULT_A_CONSUMER_BYTES, 1);
+	else
+		nla_put_u64(m, KVAULT_A_CONSUMER_BYTES, ops * 512);
+	nla_nest_end(m, c);
+}
+
+static struct nl_msg *key_reply(enum usage_variant v)
+{
+	struct nl_msg *m = reply_new(KVAULT_CMD_KEY_GET);
+	struct nlattr *cons;
+
+	if (!m)
+		return NULL;
+	nla_put_u32(m, KVAULT_A_KEY_ID, 5);
+	nla_put_string(m, KVAULT_A_KEY_NAME, "disk");
+	nla_put_u32(m, KVAULT_A_KEY_ALG, KVAULT_ALG_AES_XTS_512);
+	nla_put_u32(m, KVAULT_A_KEY_LEN, 64);
+	nla_put_u32(m, KVAULT_A_KEY_USAGE, KVAULT_USAGE_CRYPTO_API);
+	nla_put_u32(m, KVAULT_A_KEY_ATTRS, 0);
+	nla_put_u32(m, KVAULT_A_KEY_STATE, KVAULT_KEY_STATE_ENABLED);
+	nla_put_u32(m, KVAULT_A_KEY_VERSION, 2);
+	nla_put_u32(m, KVAULT_A_KEY_MIN_VERSION, 1);
+	nla_put_u64(m, KVAULT_A_KEY_CTIME, 1000);
+	nla_put_u64(m, KVAULT_A_KEY_USE_COUNT, 3);
+	nla_put_u64(m, KVAULT_A_KEY_LAST_USE, 2000);
+	if (v == KU_NO_CRYPTO)
+		return m;
+	if (v == KU_TRANSFORMS_LONG)
+		nla_put_u64(m, KVAULT_A_KEY_TRANSFORMS, 2);
+	else if (v != KU_CONSUMERS_ALONE)
+		nla_put_u32(m, KVAULT_A_KEY_TRANSFORMS, 2);
+	if (v != KU_TRANSFORMS_ALONE) {
+		cons = nla_nest_start(m, KVAULT_A_KEY_CONSUMERS);
+		put_consumer(m, KVAULT_CONSUMER_DM_CRYPT, 10, v);
+		put_consumer(m, v == KU_DUP_KIND ? KVAULT_CONSUMER_DM_CRYPT :
+			     v == KU_KIND_ZERO ? 0 : KVAULT_CONSUMER_AF_ALG, 1, v);
+		put_consumer(m, KVAULT_CONSUMER_KERNEL, 0, v);
+		if (v == KU_UNKNOWN_KIND)
+			put_consumer(m, 9, 4, v);
+		if (v == KU_NOT_A_CONSUMER)
+			nla_put_u32(m, KVAULT_A_CONSUMER_KIND, 1);
+		nla_nest_end(m, cons);
+	}
+	if (v != KU_NO_MIRROR)
+		nla_put_u32(m, KVAULT_A_KEY_MIRROR_ID, v == KU_MIRROR_ZERO ? 0 : 77);
+	return m;
+}
+
+static int parse_with_usage(enum usage_variant v, struct kvault_key_info *info,
+			    struct kvault_key_usage *u)
+{
+	struct key_get_ctx ctx = { .id = 5, .info = info, .usage = u };
+
+	return reply_parse(key_reply(v), genl_parse_key_get, &ctx);
+}
+
+TEST(genl_key_usage)
+{
+	struct kvault_key_usage u;
+	struct kvault_key_info info;
+
+	ASSERT_EQ(0, parse_with_usage(KU_GOOD, &info, &u));
+	EXPECT_STREQ("disk", info.name);
+	EXPECT_EQ(2U, info.version);
+	EXPECT_EQ(KVAULT_KEY_USAGE_REPORTED, u.flags);
+	EXPECT_EQ(2U, u.transforms);
+	EXPECT_EQ(77, u.mirror_id);
+	EXPECT_EQ(10U, u.consumer[KVAULT_CONSUMER_DM_CRYPT].ops);
+	EXPECT_EQ(5120U, u.consumer[KVAULT_CONSUMER_DM_CRYPT].bytes);
+	EXPECT_EQ(1U, u.consumer[KVAULT_CONSUMER_AF_ALG].ops);
+	EXPECT_EQ(0U, u.consumer[KVAULT_CONSUMER_KERNEL].ops);
+
+	ASSERT_EQ(0, parse_with_usage(KU_NO_CRYPTO, &info, &u));
+	EXPECT_EQ(0U, u.flags);
+	EXPECT_EQ(0U, u.transforms);
+	EXPECT_EQ(0, u.mirror_id);
+	EXPECT_STREQ("disk", info.name);
+
+	ASSERT_EQ(0, parse_with_usage(KU_UNKNOWN_KIND, &info, &u));
+	EXPECT_EQ(10U, u.consumer[KVAULT_CONSUMER_DM_CRYPT].ops);
+
+	ASSERT_EQ(0, parse_with_usage(KU_NO_MIRROR, &info, &u));
+	EXPECT_EQ(0, u.mirror_id);
+	EXPECT_EQ(2U, u.transforms);
+}
+
+TEST(genl_key_usage_malformed)
+{
+	int v;
+
+	for (v = KU_DUP_KIND; v < KU_MAX; v++) {
+		struct kvault_key_usage u;
+		struct kvault_key_info info;
+
+		memset(&u, 0xee, sizeof(u));
+		EXPECT_EQ(-EPROTO, parse_with_usage(v, &info, &u))
+			TH_LOG("variant %d", v);
+		EXPECT_EQ(0U, u.flags) TH_LOG("variant %d", v);
+		EXPECT_EQ(0, info.id) TH_LOG("variant %d", v);
+	}
+}
+
+TEST(key_get_usage_arguments)
+{
+	struct kvault_key_usage u;
+	struct kvault_key_info info;
+
+	memset(&info, 0xee, sizeof(info));
+	EXPECT_EQ(-EINVAL, kvault_key_get_usage(NULL, 5, NULL, &info, &u));
+	EXPECT_EQ(0, info.id);
+	memset(&info, 0xee, sizeof(info));
+	EXPECT_EQ(-EINVAL, kvault_key_get_usage(NULL, 5, NULL, &info, NULL));
+	EXPECT_EQ(0, info.id);
+	EXPECT_EQ(-EINVAL, kvault_key_get_usage(NULL, 5, NULL, NULL, &u));
 }
 
 TEST_HARNESS_MAIN
