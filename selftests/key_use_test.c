@@ -20,6 +20,7 @@
 #include "kselftest_harness.h"
 #include "test_util.h"
 #include "key_util.h"
+#include "crypto_util.h"
 
 #define NOBODY 65534
 #define SIG256 (4 + 32)
@@ -27,23 +28,6 @@
 
 static const char msg[] = "kvault: use a key you cannot read";
 #define MSGLEN ((long)sizeof(msg))
-
-/* Import @key (hex) as @alg into the process keyring, import on only here. */
-static key_serial_t import_key(const char *name, const char *alg,
-			       const uint8_t *key, size_t len, const char *opts)
-{
-	char hex[2 * KVAULT_SECRET_MAX_LEN + 1], payload[512];
-	key_serial_t id;
-
-	hex_encode(key, len, hex);
-	snprintf(payload, sizeof(payload), "import %s %s%s%s", alg, hex,
-		 opts ? " " : "", opts ? opts : "");
-	if (kt_set_import(1))
-		return -EIO;
-	id = kt_add(name, payload, KEY_SPEC_PROCESS_KEYRING);
-	kt_set_import(0);
-	return id;
-}
 
 static long pk_query(key_serial_t id, const char *info,
 		     struct keyctl_pkey_query *q)
@@ -139,7 +123,8 @@ TEST(hmac_known_answer)
 	key_serial_t id;
 
 	fill(key, sizeof(key), 0x11);
-	id = import_key("use-hmac", "hmac-sha256", key, sizeof(key), NULL);
+	id = cu_import("use-hmac", "hmac-sha256", key, sizeof(key), NULL,
+		       KEY_SPEC_PROCESS_KEYRING);
 	ASSERT_LT(0, id);
 
 	ASSERT_EQ(0, pk_query(id, "", &q));
@@ -182,7 +167,8 @@ TEST(gcm_known_answer)
 	long n;
 
 	fill(key, sizeof(key), 0x42);
-	id = import_key("use-gcm", "aes-256", key, sizeof(key), NULL);
+	id = cu_import("use-gcm", "aes-256", key, sizeof(key), NULL,
+		       KEY_SPEC_PROCESS_KEYRING);
 	ASSERT_LT(0, id);
 
 	n = encrypt(id, msg, sizeof(msg), ct);
