@@ -141,25 +141,27 @@ guest_boot2() {
 
 	step "7. Revoke the key while the volume is live: I/O fails at once"
 	say "A reader streams the raw volume (O_DIRECT, past every cache) in a loop..."
-	rm -f /tmp/reads /tmp/reader.err
+	rm -f /tmp/reads /tmp/reader.err /tmp/reader.end
 	(
 		n=0
 		while dd if="/dev/mapper/$VOL" of=/dev/null bs=64k count=16 skip=$((n % 64 * 16)) \
 			iflag=direct status=none; do n=$((n + 1)); done
+		now >/tmp/reader.end
 		echo "$n" >/tmp/reads
 	) 2>/tmp/reader.err &
 	reader=$!
 	sleep 2
 	[ ! -e /tmp/reads ] || die "the reader failed before the revoke: $(cat /tmp/reader.err)"
-	t0=$(now)
 	run kvaultctl key revoke "$KEY"
+	t1=$(now)
 	i=0
 	while kill -0 "$reader" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	if kill -0 "$reader" 2>/dev/null; then
 		kill "$reader"
 		die "the reader still reads 10 s after the revoke"
 	fi
-	say "the reader stopped $(since "$t0") s after the revoke, after $(cat /tmp/reads) MiB:"
+	say "the reader read $(cat /tmp/reads) MiB, then failed $(awk -v a="$t1" -v b="$(cat /tmp/reader.end)" \
+		'BEGIN { d = b - a; printf "%.2f", d < 0 ? 0 : d }') s after 'key revoke' returned:"
 	sed 's/^/    /' /tmp/reader.err
 	[ "$(cat /tmp/reads)" -gt 0 ] || die "the reader never read before the revoke"
 	refused dd if="/dev/mapper/$VOL" of=/dev/null bs=4k count=1 iflag=direct status=none
