@@ -122,15 +122,16 @@ static int dm_create(const char *name, uint64_t sectors, char *params)
 	return ret;
 }
 
-/* The table of the crypt volume @name; errors reported. */
+/* The table of the crypt volume @name (its parameters in @params);
+ * errors reported. */
 static int volume_table(const char *name, struct kvaultctl_crypt_table *t,
-			uint64_t *sectors)
+			uint64_t *sectors,
+			char params[KVAULTCTL_VOLUME_PARAMS_MAX])
 {
-	char params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	int ret;
 
-	ret = dm_run(DM_DEVICE_TABLE, name, 0, params, sizeof(params),
-		     sectors);
+	ret = dm_run(DM_DEVICE_TABLE, name, 0, params,
+		     KVAULTCTL_VOLUME_PARAMS_MAX, sectors);
 	if (ret == -ENXIO)
 		fprintf(stderr, PFX "no volume named '%s' (no device-mapper device /dev/mapper/%s)\n",
 			name, name);
@@ -324,11 +325,12 @@ static int volume_open(struct kvault *kv, const struct kvaultctl_volume *vol,
 /* Remove the kvault volume @name (only a kvault one); errors reported. */
 static int volume_close(const char *name, bool json)
 {
+	char params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	struct kvaultctl_crypt_table t;
 	uint64_t sectors;
 	int ret;
 
-	ret = volume_table(name, &t, &sectors);
+	ret = volume_table(name, &t, &sectors, params);
 	if (ret)
 		return ret;
 	if (!t.kvault) {
@@ -373,7 +375,8 @@ static void device_path(const char *majmin, char *buf, size_t len)
 }
 
 static void status_json(const char *name, const struct kvaultctl_crypt_table *t,
-			uint64_t sectors, const char *dev, int key_ret,
+			const char *params, uint64_t sectors, const char *dev,
+			int key_ret,
 			const struct kvault_key_info *info,
 			const struct kvault_key_usage *u)
 {
@@ -396,6 +399,8 @@ static void status_json(const char *name, const struct kvaultctl_crypt_table *t,
 	json_uint(&w, sectors);
 	json_key(&w, "sector_size");
 	json_uint(&w, t->sector_size);
+	json_key(&w, "table");
+	json_string(&w, params);
 	json_key(&w, "key_ref");
 	json_object_begin(&w);
 	json_key(&w, "name");
@@ -423,6 +428,7 @@ static void status_json(const char *name, const struct kvaultctl_crypt_table *t,
 
 static int volume_status(struct kvault *kv, const struct kvaultctl_args *a)
 {
+	char params[KVAULTCTL_VOLUME_PARAMS_MAX];
 	struct kvaultctl_crypt_table t;
 	struct kvault_key_usage u;
 	struct kvault_key_info info;
@@ -430,7 +436,7 @@ static int volume_status(struct kvault *kv, const struct kvaultctl_args *a)
 	uint64_t sectors = 0;
 	int ret;
 
-	ret = volume_table(a->vol.name, &t, &sectors);
+	ret = volume_table(a->vol.name, &t, &sectors, params);
 	if (ret)
 		return KVAULTCTL_EXIT_FAIL;
 	if (!t.kvault) {
@@ -443,7 +449,8 @@ static int volume_status(struct kvault *kv, const struct kvaultctl_args *a)
 	ret = kvault_key_get_usage(kv, t.ref.id, t.ref.id ? NULL : t.ref.name,
 				   &info, &u);
 	if (a->json) {
-		status_json(a->vol.name, &t, sectors, dev, ret, &info, &u);
+		status_json(a->vol.name, &t, params, sectors, dev, ret, &info,
+			    &u);
 		return kvaultctl_flush_stdout(KVAULTCTL_EXIT_OK);
 	}
 	printf("volume %s (/dev/mapper/%s)\n", a->vol.name, a->vol.name);
@@ -452,6 +459,8 @@ static int volume_status(struct kvault *kv, const struct kvaultctl_args *a)
 	printf("  cipher:       %s\n", t.cipher);
 	printf("  size:         %" PRIu64 " sectors of 512 bytes\n", sectors);
 	printf("  sector size:  %u\n", t.sector_size);
+	/* the reference in full: dmsetup table shows it as zeros */
+	printf("  table:        %s\n", params);
 	if (t.ref.id)
 		printf("  key ref:      id %d", t.ref.id);
 	else
