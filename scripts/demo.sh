@@ -8,7 +8,8 @@
 #           volume with it on a loop device; (3) mkfs, mount, write files,
 #           close the volume;
 #   (4) reboot: the same disk image and the same TPM state;
-#   boot 2: (5) kvaultctl load-all, open the volume, the files are intact;
+#   boot 2: (5) kvaultctl load-all and volume open-all (/etc/kvault/volumes,
+#           as the boot units do): the files are intact;
 #           (6) extend PCR 16 (kvaultctl pcr extend, the boot lock): unseal
 #           is refused, and key check says why; (7) revoke the key while
 #           the volume is live: I/O fails at once.
@@ -63,12 +64,13 @@ guest_setup() {	# KO CTLDIR
 	[ -b "${KVAULT_DISK:-}" ] || die "no persistent disk (run-guest.sh --disk)"
 	mkdir -p "$DISK" "$STORE" "$MNT"
 	mount -t ext4 "$KVAULT_DISK" "$DISK" || die "cannot mount the disk"
-	mkdir -p "$DISK/kvault-store"
+	mkdir -p "$DISK/kvault-store" "$DISK/etc-kvault" /etc/kvault
 	mount --bind "$DISK/kvault-store" "$STORE" || die "cannot bind the key store"
+	mount --bind "$DISK/etc-kvault" /etc/kvault || die "cannot bind /etc/kvault"
 	modprobe -a loop dm-crypt || die "modprobe loop dm-crypt"
 	insmod "$1" || die "insmod $1"
 	say "guest: $(uname -r), TPM: $(cat /sys/class/tpm/tpm0/tpm_version_major 2>/dev/null || echo none)," \
-		"disk $KVAULT_DISK at $DISK, key store $STORE (on the disk)"
+		"disk $KVAULT_DISK at $DISK; $STORE and /etc/kvault are on it"
 }
 
 guest_boot1() {
@@ -92,6 +94,10 @@ guest_boot1() {
 	say "The table's \"key\" field is the reference, not secret: magic \"KVRK\","
 	say "version, size, then the key's name (hex of \"$KEY\"):"
 	run dmsetup table --showkeys "$VOL"
+	say "List it in /etc/kvault/volumes (crypttab-like) so that the next boot opens"
+	say "it: kvault-volumes.service runs 'kvaultctl volume open-all' after load-all."
+	printf '%s %s %s\n' "$VOL" "$loop" "$KEY" >/etc/kvault/volumes
+	run cat /etc/kvault/volumes
 
 	step "3. Write files, close the volume"
 	run mkfs.ext4 -q -L demo "/dev/mapper/$VOL"
@@ -117,11 +123,14 @@ guest_boot1() {
 
 guest_boot2() {
 	step "5. After the reboot: load the sealed keys, open the volume, read the files"
-	say "The TPM's PCRs 7 and 16 hold the same values as at boot 1, so it unseals."
+	say "What kvault-load.service and kvault-volumes.service do at boot. The TPM's"
+	say "PCRs 7 and 16 hold the same values as at boot 1, so the key unseals."
 	run kvaultctl load-all
 	run kvaultctl key show "$KEY"
 	loop=$(losetup -f --show "$IMG") || die "losetup $IMG"
-	run kvaultctl volume open "$loop" "$VOL" --key "$KEY"
+	say "loop device: $loop"
+	run cat /etc/kvault/volumes
+	run kvaultctl volume open-all
 	run mount "/dev/mapper/$VOL" "$MNT"
 	run ls -l "$MNT"
 	run cat "$MNT/hello.txt"
@@ -185,7 +194,7 @@ if [ "${1:-}" = --guest ]; then
 	*) die "unknown phase $phase" ;;
 	esac
 	sync
-	umount "$STORE" "$DISK" 2>/dev/null
+	umount /etc/kvault "$STORE" "$DISK" 2>/dev/null
 	exit 0
 fi
 
@@ -198,7 +207,7 @@ while [ $# -gt 0 ]; do
 	--out) OUT=${2:?}; shift ;;
 	--ko) KO=${2:?}; shift ;;
 	--ctl) CTL=${2:?}; shift ;;
-	*) sed -n '20,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '21,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 	shift
 done
