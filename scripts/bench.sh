@@ -26,7 +26,8 @@
 #              MiB per dm-crypt pass)
 #   --out      default build/bench/<kernel release>
 #   --prebuilt DIR: use DIR/kvault.ko, DIR/userspace/kvaultctl and DIR/bench/
-#              (built for this kernel) instead of building into build/
+#              (built for this kernel) instead of building into build/;
+#              DIR/source, if there, says what they were built from
 #   --timeout  guest timeout, default 1200 s + 60 ms per key
 #
 # A benchmark, not a test: slowness never fails it. It exits non-zero when
@@ -153,7 +154,8 @@ fi
 src=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$top" diff --quiet HEAD -- kmod uapi Kbuild 2>/dev/null ||
 	src="$src + uncommitted changes in kmod/, uapi/ or Kbuild"
-[ -z "$PREBUILT" ] || src="prebuilt in $PREBUILT (the tree is at $src)"
+[ -z "$PREBUILT" ] ||
+	src="prebuilt in $PREBUILT: $(cat "$PREBUILT/source" 2>/dev/null || echo 'source not recorded')"
 {
 	echo "kvault benchmark report ($(date -u +%F), scripts/bench.sh --kernel $KERNEL $shown)"
 	echo "module source: $src"
