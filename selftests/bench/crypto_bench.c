@@ -197,8 +197,8 @@ static void print_header(void)
 
 static void print_series(const char *label, const struct series *s)
 {
-	double ratio[MAX_ROUNDS], ctl[MAX_ROUNDS], lo = 1e30, hi = 0;
-	double plain[2 * MAX_ROUNDS];
+	double ratio[MAX_ROUNDS] = { 0 }, ctl[MAX_ROUNDS] = { 0 }, lo = 1e30, hi = 0;
+	double plain[2 * MAX_ROUNDS] = { 0 };
 	unsigned int i;
 
 	for (i = 0; i < rounds; i++) {
@@ -554,10 +554,9 @@ static void bench_afalg(void)
 	static struct series s;
 	struct afalg_pass p;
 	uint8_t key[64], ref[KVAULT_KEY_REF_MAX_SIZE], *in, *o1, *o2;
-	size_t maxlen = 0, outlen, rlen, olen;
+	size_t maxlen = 0, outlen, olen;
 	char name[64], label[64];
 	unsigned int a, j, i;
-	key_serial_t id;
 	ssize_t r1, r2;
 	int k;
 
@@ -578,6 +577,8 @@ static void bench_afalg(void)
 	print_header();
 	for (a = 0; a < sizeof(afalgs) / sizeof(afalgs[0]); a++) {
 		const struct afalg *al = &afalgs[a];
+		key_serial_t id;
+		size_t rlen;
 
 		snprintf(name, sizeof(name), "crypto-bench-%.*s", (int)strcspn(al->alg, "("),
 			 al->alg);
