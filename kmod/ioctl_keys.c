@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -23,6 +24,21 @@ int kvault_name_field_check(const char *name)
 	    memchr_inv(name + n, 0, KVAULT_KEY_NAME_MAX - n))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The key an ioctl names: by @id, or with @id 0 by @name (a name field,
+ * see above). EINVAL for both or neither, ENOENT for no such key.
+ */
+static struct kvault_key *kvault_ioctl_key_find(s32 id, const char *name)
+{
+	struct kvault_key *kk;
+
+	if (kvault_name_field_check(name) || id < 0 || (id && name[0]) ||
+	    (!id && !name[0]))
+		return ERR_PTR(-EINVAL);
+	kk = id ? kvault_key_find_id(id) : kvault_key_find_name(name);
+	return kk ? kk : ERR_PTR(-ENOENT);
 }
 
 static long kvault_ioctl_key_create(void __user *uarg)
@@ -102,14 +118,12 @@ static long kvault_ioctl_key_op(u32 op, void __user *uarg)
 	if (req.flags || req.state || req.version || req.min_version ||
 	    req.attrs || req.destroy_time ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
-	    (req.arg && !(KVAULT_OPS_WITH_ARG & BIT(op))) ||
-	    kvault_name_field_check(req.name) || req.id < 0 ||
-	    (req.id && req.name[0]) || (!req.id && !req.name[0]))
+	    (req.arg && !(KVAULT_OPS_WITH_ARG & BIT(op))))
 		return -EINVAL;
 
-	kk = req.id ? kvault_key_find_id(req.id) : kvault_key_find_name(req.name);
-	if (!kk)
-		return -ENOENT;
+	kk = kvault_ioctl_key_find(req.id, req.name);
+	if (IS_ERR(kk))
+		return PTR_ERR(kk);
 	rc = kvault_key_op(kk, op, req.arg, &m);
 	kvault_key_put(kk);
 
@@ -138,14 +152,12 @@ static long kvault_ioctl_key_publish(bool publish, void __user *uarg)
 	if (rc)
 		return rc;
 	if (req.flags || req.mirror_id || req.version || req.reserved0 ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
-	    kvault_name_field_check(req.name) || req.id < 0 ||
-	    (req.id && req.name[0]) || (!req.id && !req.name[0]))
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
-	kk = req.id ? kvault_key_find_id(req.id) : kvault_key_find_name(req.name);
-	if (!kk)
-		return -ENOENT;
+	kk = kvault_ioctl_key_find(req.id, req.name);
+	if (IS_ERR(kk))
+		return PTR_ERR(kk);
 	req.id = kk->id;
 	if (publish)
 		rc = kvault_key_publish(kk, &req.mirror_id, &req.version);
