@@ -62,6 +62,7 @@
 
 #include "test_util.h"
 #include "key_util.h"
+#include "crypto_util.h"
 
 #define WORK		"/tmp/crypto-bench"
 #define IO_BS		(1U << 20)
@@ -171,20 +172,6 @@ static key_serial_t import_key(const char *name, const char *alg,
 	if (id < 0)
 		die("keyctl add kvault (import with allow_plaintext_import=1)", id);
 	return id;
-}
-
-/* A key reference by ID (struct kvault_key_ref); returns its length. */
-static size_t make_ref(key_serial_t id, uint8_t *buf)
-{
-	struct kvault_key_ref r;
-
-	memset(&r, 0, sizeof(r));
-	r.magic = KVAULT_KEY_REF_MAGIC;
-	r.version = KVAULT_KEY_REF_VERSION;
-	r.size = KVAULT_KEY_REF_HDR_SIZE;
-	r.id = id;
-	memcpy(buf, &r, KVAULT_KEY_REF_HDR_SIZE);
-	return KVAULT_KEY_REF_HDR_SIZE;
 }
 
 /* ---- report ------------------------------------------------------------ */
@@ -376,7 +363,7 @@ static void bench_dm(void)
 
 	id = import_key("crypto-bench-xts", "aes-xts-512", key, sizeof(key));
 	hex_encode(key, sizeof(key), hexkey);
-	rlen = make_ref(id, ref);
+	rlen = cu_ref_id(ref, id, 0);
 	hex_encode(ref, rlen, hexref);
 	for (k = 0; k < NSIDES; k++)
 		sh("dmsetup create",
@@ -583,7 +570,7 @@ static void bench_afalg(void)
 		snprintf(name, sizeof(name), "crypto-bench-%.*s", (int)strcspn(al->alg, "("),
 			 al->alg);
 		id = import_key(name, al->key_alg, key, al->keylen);
-		rlen = make_ref(id, ref);
+		rlen = cu_ref_id(ref, id, 0);
 		p.a = al;
 		p.h[S_PLAIN1] = afalg_open(al, al->alg, key, al->keylen);
 		p.h[S_PLAIN2] = afalg_open(al, al->alg, key, al->keylen);
