@@ -29,7 +29,6 @@
 #include <keys/user-type.h>
 #include <asm/syscall.h>
 
-#include "compat.h"
 #include "kvault.h"
 
 static const struct {
