@@ -15,7 +15,11 @@ mkdir -p "$results" "$logs"
 
 passed=0 failed=0
 start=$(date +%s)
+failures=$results/failures.txt
 say() { printf '%s\n' "$*"; }
+# note_failure TEXT...: remember a failure for the summary, which repeats
+# them just above the totals (CI shows only the tail of the output).
+note_failure() { printf '%s\n' "$@" >> "$failures"; }
 fail_hard() { say "$SUITE: $*" >&2; say "$passed passed, $((failed + 1)) failed"; exit 1; }
 
 # count_tap FILE...: add the ok / not ok lines of TAP files to the totals
@@ -38,8 +42,12 @@ counted() {
 	"$@" > "$tap" 2>&1
 	rc=$?
 	read -r p f < <(count_tap "$tap")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		note_failure "[$name] exited $rc without a 'not ok' line; see $tap"
+	fi
 	grep -A20 -E '^not ok' "$tap" | grep -E '^(not ok|#)' | head -n 40
+	grep -E '^not ok' "$tap" | sed "s/^/[$name] /" >> "$failures"
 	say "$name: $p passed, $f failed"
 	passed=$((passed + p)) failed=$((failed + f))
 }
@@ -50,6 +58,7 @@ tally() {
 		passed=$((passed + 1)); say "ok - $2"
 	else
 		failed=$((failed + 1)); say "not ok - $2"
+		note_failure "not ok - $2"
 	fi
 }
 
@@ -97,15 +106,18 @@ boot() {
 		--quiet -- "$@" > "$logs/guest-$name-$mode.log" 2>&1
 	rc=$?
 	read -r p f < <(count_tap "$out"/*.tap)
-	grep -hE '^not ok' "$out"/*.tap 2>/dev/null | sed "s/^/  [$name $mode] /"
+	grep -hE '^not ok' "$out"/*.tap 2>/dev/null | sed "s/^/  [$name $mode] /" | tee -a "$failures"
 	if [ ! -f "$out/suite-done" ]; then
 		say "  [$name $mode] guest did not finish the suite (exit $rc); see $out/console.log"
 		tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/    /'
+		note_failure "  [$name $mode] guest did not finish the suite (exit $rc)"
 		extra=$((extra + 1))
 	fi
 	if ! selftests/vm/dmesg-check.sh "$out/dmesg.txt" > "$out/dmesg-reports.txt"; then
 		say "  [$name $mode] kernel reports in dmesg:"
 		sed 's/^/    /' "$out/dmesg-reports.txt" | head -n 40
+		note_failure "  [$name $mode] kernel reports in dmesg:"
+		sed 's/^/    /' "$out/dmesg-reports.txt" | head -n 10 >> "$failures"
 		extra=$((extra + 1))
 	fi
 	secs=$(cat "$out/boot-seconds" 2>/dev/null || echo '?')
@@ -120,6 +132,10 @@ summary() {
 	if [ -n "$skips" ]; then
 		say "skipped (not counted as passed): $(grep -c . <<<"$skips")"
 		sed 's/^ok [0-9]* */  /' <<<"$skips" | sort | uniq -c
+	fi
+	if [ -s "$failures" ]; then
+		say "failures: $(grep -c '' "$failures") line(s), also in $failures"
+		head -n 40 "$failures"
 	fi
 	say "== done in $(( $(date +%s) - start ))s; results in $results"
 	say "$passed passed, $failed failed"
