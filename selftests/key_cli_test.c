@@ -189,11 +189,11 @@ TEST(destroy_after_zero_destroys_soon)
 
 	ASSERT_LT(0, create("kc-zero", "--alg aes-128"));
 	ASSERT_EQ(0, CTL("key destroy kc-zero --after 0")) TH_LOG("%s", out);
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < WAIT_ROUNDS; i++) {
 		rc = CTL("key show kc-zero");
 		if (rc)
 			break;
-		usleep(100000);
+		usleep(WAIT_STEP_US);
 	}
 	EXPECT_EQ(1, rc) TH_LOG("still there: %s", out);
 }

@@ -41,11 +41,11 @@ static int wait_gone(int fd, key_serial_t id)
 {
 	int i, rc = 0;
 
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < WAIT_ROUNDS; i++) {
 		rc = kv_op(fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, NULL);
 		if (rc == -ENOENT)
 			return 0;
-		usleep(50000);
+		usleep(WAIT_STEP_US);
 	}
 	return rc;
 }
@@ -306,8 +306,8 @@ TEST(quota)
 	ASSERT_EQ(0, write_long_file(ROOT_MAXKEYS, saved));
 	/* the keys go with their keyring */
 	EXPECT_EQ(0, kt_keyctl(KEYCTL_CLEAR, (unsigned long)ring, 0, 0, 0));
-	for (i = 0; i < 100 && nr_keys(fd) != before; i++)
-		usleep(50000);
+	for (i = 0; i < WAIT_ROUNDS && nr_keys(fd) != before; i++)
+		usleep(WAIT_STEP_US);
 	EXPECT_EQ(before, nr_keys(fd));
 	close(fd);
 }

@@ -118,6 +118,7 @@ TEST_F(key, version_limit)
 TEST_F(key, schedule_and_cancel_destroy)
 {
 	struct kvault_key_op o;
+	int i, rc = 0;
 
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, self->id, NULL, 3600, &o));
 	EXPECT_EQ(KVAULT_KEY_STATE_DESTROY_PENDING, o.state);
@@ -136,8 +137,12 @@ TEST_F(key, schedule_and_cancel_destroy)
 				 KVAULT_DESTROY_MAX_WINDOW + 1, &o));
 	/* schedule again, with a zero window: destroyed at once by the work */
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, self->id, NULL, 0, &o));
-	usleep(300000);
-	EXPECT_NE(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o));
+	for (i = 0; i < WAIT_ROUNDS && !rc; i++) {
+		rc = kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o);
+		if (!rc)
+			usleep(WAIT_STEP_US);
+	}
+	EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("rc %d", rc);
 }
 
 TEST_F(key, delayed_destroy_fires)
@@ -147,11 +152,11 @@ TEST_F(key, delayed_destroy_fires)
 
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, self->id, NULL, 1, &o));
 	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o));
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < WAIT_ROUNDS; i++) {
 		rc = kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o);
 		if (rc)
 			break;
-		usleep(100000);
+		usleep(WAIT_STEP_US);
 	}
 	EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("rc %d", rc);
 }
@@ -164,12 +169,12 @@ TEST_F(key, destroy_is_final)
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, &o));
 	EXPECT_EQ(KVAULT_KEY_STATE_DESTROYED, o.state);
 	/* until collected: ENOKEY; after: ENOENT (a stale ID) */
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < WAIT_ROUNDS; i++) {
 		rc = kv_op(self->fd, KVAULT_IOC_KEY_ENABLE, self->id, NULL, 0, &o);
 		EXPECT_TRUE(rc == -ENOKEY || rc == -ENOENT) TH_LOG("rc %d", rc);
 		if (rc == -ENOENT)
 			break;
-		usleep(100000);
+		usleep(WAIT_STEP_US);
 	}
 	EXPECT_EQ(-ENOENT, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, &o));
 	EXPECT_EQ(-ENOENT, kv_op(self->fd, KVAULT_IOC_KEY_INFO, 0, self->name, 0, &o));

@@ -16,6 +16,15 @@
 #define KVAULT_DEV "/dev/kvault"
 #define NOBODY 65534
 
+/*
+ * Work the kernel does later (keyring garbage collection, the destroy work,
+ * socket release) can lag far behind on a loaded host under TCG: tests
+ * poll for its effect, up to WAIT_ROUNDS times WAIT_STEP_US (20 s), rather
+ * than sleeping a fixed time.
+ */
+#define WAIT_STEP_US 50000
+#define WAIT_ROUNDS 400
+
 /* Raw generic netlink socket bound to the kvault family. */
 struct genl_raw {
 	int fd;
