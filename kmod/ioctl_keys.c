@@ -155,6 +155,13 @@ static long kvault_ioctl_key_publish(bool publish, void __user *uarg)
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
+	/*
+	 * Fail on an argument that cannot be written back before acting: a
+	 * refused PUBLISH must not leave a mirror its caller never learnt of.
+	 */
+	if (kvault_copy_out(uarg, &req, sizeof(req), usize))
+		return -EFAULT;
+
 	kk = kvault_ioctl_key_find(req.id, req.name);
 	if (IS_ERR(kk))
 		return PTR_ERR(kk);

@@ -413,12 +413,13 @@ int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
 	struct kvault_copy *copy;
 	int rc;
 
-	if (!(kk->usage & KVAULT_USAGE_CRYPTO_API))
-		return -EKEYREJECTED;
+	/* setkey's order: a caller who may not search learns nothing more */
 	key = kvault_key_may_use(kk);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
 	key_put(key);
+	if (!(kk->usage & KVAULT_USAGE_CRYPTO_API))
+		return -EKEYREJECTED;
 
 	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
 	if (!copy)

@@ -597,8 +597,36 @@ struct kvault_key_ref {
  * PUBLISH needs the key's crypto-api usage and the caller's search
  * permission on it (as setkey above), and an enabled key; errors as for
  * setkey, plus what key_create_or_update() gives (EDQUOT). Publishing a key
- * that has a mirror of its newest version returns that mirror again.
- * UNPUBLISH of a key without a mirror gives ENOENT.
+ * that has a mirror of its newest version returns that mirror again; after
+ * a rotation, PUBLISH replaces the older version's mirror (it is revoked)
+ * with one of the newest. UNPUBLISH needs only the open /dev/kvault (no
+ * permission on the key, whatever its state); a key without a mirror gives
+ * ENOENT.
+ *
+ * Both check, in this order, and stop at the first failure:
+ *
+ *   EFAULT       the argument cannot be read
+ *   EINVAL       @size below KVAULT_KEY_PUBLISH_SIZE_VER0
+ *   E2BIG        @size above sizeof(struct kvault_key_publish) with a
+ *                non-zero byte past it, or above a page (4096) at all
+ *   EINVAL       @flags, @mirror_id, @version or a reserved field not
+ *                zero; both or neither of @id and a name; @id negative;
+ *                a name not NUL-terminated, or not zero after its NUL
+ *   EFAULT       the argument cannot be written back (read-only): this is
+ *                checked before anything is done, so a refused call
+ *                changes nothing
+ *   ENOENT       no vault key with that ID or name: the ID of any other
+ *                key (a keyring, a mirror), of a key already collected,
+ *                a name no key may have (with a space, a control byte)
+ *   then PUBLISH: EACCES, EKEYREVOKED, EKEYEXPIRED, EKEYREJECTED and
+ *                ENOKEY (disabled, destroy-pending, destroyed but not yet
+ *                collected) in setkey's order, so a caller that may not
+ *                search the key learns nothing of its usage or state;
+ *                UNPUBLISH: ENOENT for a key without a mirror.
+ *
+ * The search permission is the caller's own: a process running as another
+ * user with a descriptor root opened gets EACCES for a key whose mask does
+ * not grant that user search.
  */
 
 /**
@@ -607,8 +635,10 @@ struct kvault_key_ref {
  * @flags:     in: must be 0
  * @id:        in: the key's ID, or 0 to name it by @name; out: its ID
  * @mirror_id: in: must be 0; out: the logon key's ID (0 after UNPUBLISH)
- * @name:      in: with @id 0, the key's name, NUL-terminated, rest zero
- * @version:   out: the key version the mirror holds
+ * @name:      in: with @id 0, the key's name, NUL-terminated, rest zero;
+ *             must be all zero when @id is set
+ * @version:   in: must be 0; out: the key version the mirror holds (0
+ *             after UNPUBLISH)
  * @reserved0: must be zero
  * @reserved:  must be zero
  */
