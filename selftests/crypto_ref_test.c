@@ -9,7 +9,9 @@
  * (EINVAL, ENOENT, EACCES, EKEYREJECTED, EMEDIUMTYPE, ENOKEY); live
  * revocation of a keyed socket (revoke, disable/enable, destroy, expiry,
  * minimum version); usage accounting per consumer kind and the transform
- * count; the logon mirror (KVAULT_IOC_KEY_PUBLISH).
+ * count; the logon mirror (KVAULT_IOC_KEY_PUBLISH, _UNPUBLISH), and each
+ * hostile argument to them refused with the uapi's errno: no mirror is
+ * left by a refused PUBLISH, none removed by a refused UNPUBLISH.
  *
  * Random lengths come from a seeded generator: the seed is printed, and
  * KVAULT_SEED=N replays it. Needs the module loaded; turns
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -1406,6 +1409,566 @@ TEST(publish_checks)
 			TH_LOG("mirror of v1 after min-version 2: %ld", rc);
 	}
 	close(fd);
+}
+
+/* ---- the logon mirror: hostile arguments ---------------------------------- */
+
+/* Room for an argument larger than a page (size checks) */
+#define PUB_BUF 8192
+
+/* The vault's keyring (KVAULT_IOC_STATUS), where mirrors are linked; 0 on error. */
+static key_serial_t vault_keyring(int fd)
+{
+	struct kvault_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	return ioctl_errno(fd, KVAULT_IOC_STATUS, &st) ? 0 : st.keyring_id;
+}
+
+/*
+ * Does the key @id named @name have a live mirror? 1 if the keyring core
+ * finds a logon "kvault:@name" in the vault's keyring @ring, or KEY_GET
+ * names a mirror; 0 if neither; -errno if the search itself failed.
+ */
+static int live_mirror(key_serial_t ring, key_serial_t id, const char *name)
+{
+	char desc[sizeof(KVAULT_MIRROR_PREFIX) + KVAULT_KEY_NAME_MAX];
+	struct cu_usage u;
+	long rc;
+
+	snprintf(desc, sizeof(desc), KVAULT_MIRROR_PREFIX "%s", name);
+	rc = kt_keyctl(KEYCTL_SEARCH, (unsigned long)ring, (unsigned long)"logon",
+		       (unsigned long)desc, 0);
+	if (rc > 0)
+		return 1;
+	/* a killed mirror stays in the keyring, revoked, until the gc runs */
+	if (rc != -ENOKEY && rc != -EKEYREVOKED)
+		return (int)rc;
+	return id > 0 && !cu_usage_get(id, &u) && u.mirror_id;
+}
+
+/* A valid argument in @b (PUB_BUF bytes, zeroed): the key @id, or @name. */
+static struct kvault_key_publish *pub_arg(uint8_t *b, key_serial_t id,
+					  const char *name)
+{
+	struct kvault_key_publish *p = (struct kvault_key_publish *)b;
+
+	memset(b, 0, PUB_BUF);
+	p->size = sizeof(*p);
+	p->id = id;
+	if (!id && name)
+		snprintf(p->name, sizeof(p->name), "%s", name);
+	return p;
+}
+
+/* One field of a valid argument set to a wrong value, and its errno. */
+#define PUB_FIELD(f) offsetof(struct kvault_key_publish, f), \
+	sizeof(((struct kvault_key_publish *)0)->f)
+static const struct {
+	const char *what;
+	size_t off, width;
+	uint64_t v;
+	int err;
+} bad_pub_field[] = {
+	{ "size 0", PUB_FIELD(size), 0, EINVAL },
+	{ "size 4 (the size field alone)", PUB_FIELD(size), 4, EINVAL },
+	{ "size one below the first version", PUB_FIELD(size),
+	  KVAULT_KEY_PUBLISH_SIZE_VER0 - 1, EINVAL },
+	{ "size UINT32_MAX", PUB_FIELD(size), UINT32_MAX, E2BIG },
+	{ "mirror_id set on input", PUB_FIELD(mirror_id), 1, EINVAL },
+	{ "mirror_id -1 on input", PUB_FIELD(mirror_id), UINT32_MAX, EINVAL },
+	{ "version set on input", PUB_FIELD(version), 1, EINVAL },
+	{ "reserved0", PUB_FIELD(reserved0), 0x80000000u, EINVAL },
+	{ "reserved[0]", PUB_FIELD(reserved[0]), 1, EINVAL },
+	{ "reserved[1]", PUB_FIELD(reserved[1]), 1ull << 32, EINVAL },
+	{ "reserved[2]", PUB_FIELD(reserved[2]), 1ull << 63, EINVAL },
+	{ "reserved[3]", PUB_FIELD(reserved[3]), 0x100, EINVAL },
+	{ "ID 0 and no name", PUB_FIELD(id), 0, EINVAL },
+	{ "ID -1", PUB_FIELD(id), UINT32_MAX, EINVAL },
+	{ "ID INT32_MIN", PUB_FIELD(id), 0x80000000u, EINVAL },
+	{ "ID KEY_SPEC_PROCESS_KEYRING (no special IDs)", PUB_FIELD(id),
+	  (uint32_t)KEY_SPEC_PROCESS_KEYRING, EINVAL },
+	{ "ID INT32_MAX (no such key)", PUB_FIELD(id), INT32_MAX, ENOENT },
+};
+#undef PUB_FIELD
+
+#define N_BAD_PUB_FIELD (int)(sizeof(bad_pub_field) / sizeof(bad_pub_field[0]))
+
+/*
+ * Hostile argument number @i about the key @id named @name, written to
+ * @b: its errno (uapi/linux/kvault.h), or 0 past the last one. @what
+ * says which it is.
+ */
+static int hostile_arg(int i, uint8_t *b, key_serial_t id, const char *name,
+		       const char **what)
+{
+	struct kvault_key_publish *p = pub_arg(b, id, NULL);
+	uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
+
+	if (i < N_BAD_PUB_FIELD) {
+		uint32_t v32 = (uint32_t)bad_pub_field[i].v;
+
+		*what = bad_pub_field[i].what;
+		memcpy(b + bad_pub_field[i].off, bad_pub_field[i].width == 4 ?
+		       (const void *)&v32 : (const void *)&bad_pub_field[i].v,
+		       bad_pub_field[i].width);
+		return bad_pub_field[i].err;
+	}
+	/* the rest: a larger struct, and names */
+	switch (i - N_BAD_PUB_FIELD) {
+	case 0:
+		*what = "larger struct, non-zero last tail byte";
+		p->size = sizeof(*p) + 8;
+		b[sizeof(*p) + 7] = 1;
+		return E2BIG;
+	case 1:
+		*what = "larger struct, non-zero first tail byte";
+		p->size = sizeof(*p) + 1;
+		b[sizeof(*p)] = 0x80;
+		return E2BIG;
+	case 2:
+		*what = "a page and a byte, zero tail";
+		p->size = page + 1;
+		return E2BIG;
+	case 3:
+		*what = "both an ID and a name";
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		return EINVAL;
+	}
+	/* the rest name the key by a name field, with no ID */
+	p->id = 0;
+	switch (i - N_BAD_PUB_FIELD) {
+	case 4:
+		*what = "a name filling the field, no NUL";
+		memset(p->name, 'a', sizeof(p->name));
+		return EINVAL;
+	case 5:
+		*what = "the key's name, a byte after its NUL";
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->name[strlen(name) + 1] = 'x';
+		return EINVAL;
+	case 6:
+		*what = "the key's name, the field's last byte set";
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->name[sizeof(p->name) - 1] = 'x';
+		return EINVAL;
+	case 7:
+		*what = "a name with a space (no key can have it)";
+		snprintf(p->name, sizeof(p->name), "%s x", name);
+		return ENOENT;
+	case 8:
+		*what = "a name with a control byte";
+		snprintf(p->name, sizeof(p->name), "%s\x01", name);
+		return ENOENT;
+	case 9:
+		*what = "a valid name no key has";
+		snprintf(p->name, sizeof(p->name), "%s-none", name);
+		return ENOENT;
+	case 10:
+		*what = "the mirror's own description as the name";
+		snprintf(p->name, sizeof(p->name), KVAULT_MIRROR_PREFIX "%s", name);
+		return ENOENT;
+	default:
+		return 0;
+	}
+}
+
+FIXTURE(pub) {
+	int fd;
+	key_serial_t ring, id;
+	char name[64];
+	uint8_t *buf;	/* PUB_BUF bytes */
+};
+
+FIXTURE_SETUP(pub)
+{
+	uint8_t key[32];
+
+	self->buf = calloc(1, PUB_BUF);
+	ASSERT_NE(NULL, self->buf);
+	self->fd = vault_fd();
+	ASSERT_LE(0, self->fd);
+	self->ring = vault_keyring(self->fd);
+	ASSERT_LT(0, self->ring);
+	snprintf(self->name, sizeof(self->name), "%s", kname("hostile"));
+	self->id = new_key(self->name, &A_CBC, key, NULL);
+	ASSERT_LT(0, self->id);
+}
+
+FIXTURE_TEARDOWN(pub)
+{
+	close(self->fd);
+	free(self->buf);
+}
+
+/* Every hostile argument is refused with its errno, and leaves no mirror. */
+TEST_F(pub, hostile_publish_leaves_no_mirror)
+{
+	struct kvault_key_publish *p;
+	const char *what = "";
+	int i, err;
+	unsigned int bit;
+
+	for (i = 0; (err = hostile_arg(i, self->buf, self->id, self->name, &what)); i++) {
+		EXPECT_EQ(-err, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, self->buf))
+			TH_LOG("case %d: %s", i, what);
+		EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name))
+			TH_LOG("mirror after case %d: %s", i, what);
+	}
+	TH_LOG("%d hostile arguments", i);
+	for (bit = 0; bit < 32; bit++) {
+		p = pub_arg(self->buf, self->id, NULL);
+		p->flags = 1u << bit;
+		EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p))
+			TH_LOG("flag bit %u", bit);
+	}
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+	/* the control: asked properly, it publishes, and live_mirror() sees it */
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name));
+	EXPECT_EQ(1, live_mirror(self->ring, 0, self->name)) TH_LOG("keyctl search");
+}
+
+/* The same arguments to UNPUBLISH are refused, and the mirror stays. */
+TEST_F(pub, hostile_unpublish_keeps_the_mirror)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+	const char *what = "";
+	key_serial_t mirror;
+	char desc[256];
+	int i, err;
+	unsigned int bit;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	mirror = p->mirror_id;
+	ASSERT_LT(0, mirror);
+	for (i = 0; (err = hostile_arg(i, self->buf, self->id, self->name, &what)); i++) {
+		EXPECT_EQ(-err, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, self->buf))
+			TH_LOG("case %d: %s", i, what);
+		EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name))
+			TH_LOG("no mirror after case %d: %s", i, what);
+	}
+	for (bit = 0; bit < 32; bit++) {
+		p = pub_arg(self->buf, self->id, NULL);
+		p->flags = 1u << bit;
+		EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p))
+			TH_LOG("flag bit %u", bit);
+	}
+	EXPECT_LT(0, kt_describe(mirror, desc, sizeof(desc)));
+	/* and it is still the mirror PUBLISH returns */
+	p = pub_arg(self->buf, 0, self->name);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(mirror, p->mirror_id);
+}
+
+/* As copy_struct_from_user(): a larger struct with a zero tail is fine. */
+TEST_F(pub, larger_struct_with_zero_tail_is_accepted)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, 0, self->name);
+	uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
+	key_serial_t mirror;
+	size_t i;
+
+	p->size = sizeof(*p) + 64;
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	/* it wrote back its own struct only, and said so */
+	EXPECT_EQ(sizeof(*p), p->size);
+	EXPECT_EQ(self->id, p->id);
+	EXPECT_EQ(1u, p->version);
+	mirror = p->mirror_id;
+	EXPECT_LT(0, mirror);
+	for (i = sizeof(*p); i < sizeof(*p) + 64; i++)
+		EXPECT_EQ(0, self->buf[i]) TH_LOG("tail byte %zu written", i);
+	EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name));
+	/* a whole page, the largest size taken */
+	p = pub_arg(self->buf, self->id, NULL);
+	p->size = page;
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(mirror, p->mirror_id);
+	p = pub_arg(self->buf, self->id, NULL);
+	p->size = page;
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	EXPECT_EQ(0, p->mirror_id);
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+	/* exactly the first version */
+	p = pub_arg(self->buf, self->id, NULL);
+	p->size = KVAULT_KEY_PUBLISH_SIZE_VER0;
+	EXPECT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(KVAULT_KEY_PUBLISH_SIZE_VER0, p->size);
+}
+
+/*
+ * Bad pointers: EFAULT, and nothing done. Four pages: read-write, no
+ * access, read-only, unmapped.
+ */
+TEST_F(pub, bad_pointers_change_nothing)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct kvault_key_publish *p;
+	uint8_t *map, *ro;
+	key_serial_t mirror;
+
+	map = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	ASSERT_EQ(0, munmap(map + 3 * page, page));
+	ro = map + 2 * page;
+	pub_arg(self->buf, self->id, NULL);
+	memcpy(ro, self->buf, sizeof(*p));
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ));
+
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, NULL));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, map + page));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, map + 3 * page));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH,
+				       (void *)(uintptr_t)-4096));
+	/* the struct runs into the no-access page */
+	memcpy(map + page - 100, self->buf, 100);
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, map + page - 100));
+	/* a page-sized struct whose zero tail runs into it */
+	p = (struct kvault_key_publish *)(void *)(map + 8);
+	memcpy(p, self->buf, sizeof(*p));
+	memset(map + 8 + sizeof(*p), 0, page - 8 - sizeof(*p));
+	p->size = (uint32_t)page;
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	/* read-only: read in, but the result cannot be written back */
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, ro));
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+
+	/* UNPUBLISH: the same, and the mirror stays */
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	mirror = p->mirror_id;
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, NULL));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, map + page));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, map + 3 * page));
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, ro));
+	EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name));
+	/* PUBLISH read-only when the mirror exists: EFAULT, the mirror stays */
+	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, ro));
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(mirror, p->mirror_id);
+	munmap(map, 3 * page);
+}
+
+/* PUBLISH twice, after a rotation, UNPUBLISH twice, and again. */
+TEST_F(pub, publish_twice_rotate_unpublish_twice)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+	key_serial_t m1, m2;
+	char desc[256];
+	long rc;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	m1 = p->mirror_id;
+	/* again, by name: the same mirror, nothing new */
+	p = pub_arg(self->buf, 0, self->name);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(m1, p->mirror_id);
+	EXPECT_EQ(self->id, p->id);
+	EXPECT_EQ(1u, p->version);
+	/* after a rotation: a mirror of version 2 replaces version 1's */
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_ROTATE, self->id, NULL, 0, NULL));
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	m2 = p->mirror_id;
+	EXPECT_EQ(2u, p->version);
+	EXPECT_NE(m1, m2);
+	rc = kt_describe(m1, desc, sizeof(desc));
+	EXPECT_TRUE(rc == -EKEYREVOKED || rc == -ENOKEY) TH_LOG("the v1 mirror: %ld", rc);
+	EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name));
+	/* UNPUBLISH by name; the out fields say what is left */
+	p = pub_arg(self->buf, 0, self->name);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	EXPECT_EQ(self->id, p->id);
+	EXPECT_EQ(0, p->mirror_id);
+	EXPECT_EQ(0u, p->version);
+	EXPECT_EQ(sizeof(*p), p->size);
+	rc = kt_describe(m2, desc, sizeof(desc));
+	EXPECT_TRUE(rc == -EKEYREVOKED || rc == -ENOKEY) TH_LOG("after unpublish: %ld", rc);
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+	/* twice: ENOENT */
+	p = pub_arg(self->buf, self->id, NULL);
+	EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	/* published again: a new mirror */
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_NE(m2, p->mirror_id);
+	EXPECT_LT(0, p->mirror_id);
+	/* UNPUBLISH does not care about the key's state: disabled */
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, self->id, NULL, 0, NULL));
+	p = pub_arg(self->buf, self->id, NULL);
+	EXPECT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+}
+
+/* UNPUBLISH of keys that never had a mirror, by ID and by name: ENOENT. */
+TEST_F(pub, unpublish_never_published)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+
+	EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	p = pub_arg(self->buf, 0, self->name);
+	EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p));
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+}
+
+/* IDs of things that are not vault keys: ENOENT, no mirror. */
+TEST_F(pub, ids_of_other_keys_are_enoent)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+	key_serial_t other[4];
+	size_t i;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	other[0] = p->mirror_id;	/* the logon mirror itself */
+	other[1] = self->ring;		/* the vault's keyring */
+	other[2] = kt_new_ring(kname("pub-ring"));
+	other[3] = kt_add_key("user", kname("pub-user"), "x", 1, RING);
+	ASSERT_LT(0, other[2]);
+	ASSERT_LT(0, other[3]);
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		p = pub_arg(self->buf, other[i], NULL);
+		EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p))
+			TH_LOG("ID %zu", i);
+		p = pub_arg(self->buf, other[i], NULL);
+		EXPECT_EQ(-ENOENT, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, p))
+			TH_LOG("ID %zu", i);
+	}
+	/* the key's own mirror is untouched */
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(other[0], p->mirror_id);
+}
+
+/* PUBLISH's errno for the key @id and, by name, @name; they must agree. */
+static int publish_both(int fd, key_serial_t id, const char *name)
+{
+	struct kvault_key_publish p;
+	int e1 = publish(fd, KVAULT_IOC_KEY_PUBLISH, id, NULL, &p);
+	int e2 = publish(fd, KVAULT_IOC_KEY_PUBLISH, 0, name, &p);
+
+	return e1 == e2 ? e1 : -1000;
+}
+
+/* Keys that may not be published, each with its errno; no mirror. */
+TEST_F(pub, unusable_keys_leave_no_mirror)
+{
+	static const struct {
+		const char *tag, *usage;
+		int err;
+	} bad[] = {
+		{ "pub-encrypt", "encrypt,decrypt", EKEYREJECTED },
+		{ "pub-wrap", "wrap,unwrap", EKEYREJECTED },
+		{ "pub-dis", NULL, ENOKEY },
+		{ "pub-pending", NULL, ENOKEY },
+		{ "pub-revoked", NULL, EKEYREVOKED },
+		{ "pub-revoked-enc", "encrypt", EKEYREVOKED },	/* revoked beats usage */
+		{ "pub-expired", NULL, EKEYEXPIRED },
+	};
+	enum { N = sizeof(bad) / sizeof(bad[0]) };
+	uint8_t key[32];
+	key_serial_t id[N];
+	const char *name[N];
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		name[i] = kname(bad[i].tag);
+		id[i] = new_key(name[i], &A_CBC, key, bad[i].usage);
+		ASSERT_LT(0, id[i]) TH_LOG("%s", bad[i].tag);
+	}
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, id[2], NULL, 0, NULL));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, id[3], NULL,
+			   3600, NULL));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id[4], 0, 0, 0));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id[5], 0, 0, 0));
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)id[6], 1, 0, 0));
+	sleep(2);
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(-bad[i].err, publish_both(self->fd, id[i], name[i]))
+			TH_LOG("%s", bad[i].tag);
+		EXPECT_EQ(0, live_mirror(self->ring, id[i], name[i]))
+			TH_LOG("%s", bad[i].tag);
+	}
+}
+
+/* A destroyed key: ENOKEY until the keyring core collects it, then ENOENT. */
+TEST_F(pub, destroyed_key_then_stale_id)
+{
+	struct kvault_key_publish p;
+	int rc, tries;
+
+	ASSERT_EQ(0, publish(self->fd, KVAULT_IOC_KEY_PUBLISH, self->id, NULL, &p));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, NULL));
+	EXPECT_EQ(0, live_mirror(self->ring, 0, self->name));
+	for (tries = 0; tries < 100; tries++) {
+		rc = publish(self->fd, KVAULT_IOC_KEY_PUBLISH, self->id, NULL, &p);
+		if (rc != -ENOKEY)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(-ENOENT, rc) TH_LOG("after %d tries", tries);
+	EXPECT_EQ(-ENOENT, publish(self->fd, KVAULT_IOC_KEY_PUBLISH, 0, self->name, &p));
+	EXPECT_EQ(-ENOENT, publish(self->fd, KVAULT_IOC_KEY_UNPUBLISH, self->id, NULL, &p));
+	EXPECT_EQ(0, live_mirror(self->ring, 0, self->name));
+}
+
+/*
+ * An unprivileged process: cannot open /dev/kvault; with a descriptor root
+ * opened (inherited), PUBLISH still needs the key's search permission in
+ * the caller's own credentials, and UNPUBLISH needs only the descriptor.
+ */
+static int pub_fd = -1;
+
+/* In the child: PUBLISH's errno (by ID and by name) as an exit code. */
+static int nobody_publish(key_serial_t id, const char *name)
+{
+	int e;
+
+	if (kvault_dev_open() != -EACCES)
+		return 104;
+	e = -publish_both(pub_fd, id, name);
+	return e < 0 || e > 99 ? 103 : e;
+}
+
+/* In the child: UNPUBLISH's errno by ID. */
+static int nobody_unpublish(key_serial_t id, const char *name)
+{
+	struct kvault_key_publish p;
+	int e = -publish(pub_fd, KVAULT_IOC_KEY_UNPUBLISH, id, NULL, &p);
+
+	(void)name;
+	return e < 0 || e > 99 ? 103 : e;
+}
+
+TEST_F(pub, unprivileged_caller)
+{
+	uint8_t key[32];
+	const char *enc = kname("pub-nobody-enc");
+	key_serial_t enc_id = new_key(enc, &A_CBC, key, "encrypt");
+	struct cu_usage u;
+
+	ASSERT_LT(0, enc_id);
+	pub_fd = self->fd;
+	/* no "other" permission on root's key: EACCES, no mirror */
+	EXPECT_EQ(EACCES, as_nobody(nobody_publish, self->id, self->name));
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+	/* EACCES before the usage check: nothing learnt about the key */
+	EXPECT_EQ(EACCES, as_nobody(nobody_publish, enc_id, enc));
+	/* other=search: the key's own mask is what counts */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)self->id, 0x3f3f0008, 0, 0));
+	EXPECT_EQ(0, as_nobody(nobody_publish, self->id, self->name));
+	ASSERT_EQ(0, cu_usage_get(self->id, &u));
+	EXPECT_NE(0u, u.mirror_id);
+	/* UNPUBLISH through the descriptor, without any key permission */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)self->id, 0x3f3f0000, 0, 0));
+	EXPECT_EQ(0, as_nobody(nobody_unpublish, self->id, self->name));
+	EXPECT_EQ(0, live_mirror(self->ring, self->id, self->name));
+	pub_fd = -1;
 }
 
 TEST_HARNESS_MAIN
