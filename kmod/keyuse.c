@@ -113,9 +113,15 @@ int kvault_use_query(const struct kernel_pkey_params *params,
 		info->max_data_size = KVAULT_PKEY_MAX_DATA;
 		info->max_sig_size = KVAULT_VERSION_LEN + ua->mac_len;
 	} else {
-		info->max_dec_size = KVAULT_PKEY_MAX_DATA;
+		/*
+		 * keyctl(1) hands decrypt a max_enc_size buffer (and encrypt a
+		 * max_dec_size one), which the keyring core refuses unless the
+		 * two are equal; kvault_use_out_len() keeps encrypt's input to
+		 * KVAULT_PKEY_MAX_DATA, which max_dec_size no longer says.
+		 */
 		info->max_enc_size = KVAULT_PKEY_MAX_DATA +
 				     KVAULT_CIPHERTEXT_OVERHEAD;
+		info->max_dec_size = info->max_enc_size;
 	}
 	return 0;
 }
@@ -207,6 +213,32 @@ static int kvault_use_usage_check(struct kvault_key *kk,
 	return 0;
 }
 
+/*
+ * The bytes @op writes for @in_len bytes of input, or -EINVAL for an input
+ * beyond the operation's maximum. The keyring core's own check against
+ * query's sizes lets an encrypt input reach max_dec_size, which is
+ * KVAULT_CIPHERTEXT_OVERHEAD more than encrypt takes.
+ */
+static int kvault_use_out_len(u32 op, const struct kvault_use_alg *ua,
+			      u32 in_len)
+{
+	switch (op) {
+	case KEYCTL_SUPPORTS_SIGN:
+		if (in_len > KVAULT_PKEY_MAX_DATA)
+			return -EINVAL;
+		return KVAULT_VERSION_LEN + ua->mac_len;
+	case KEYCTL_SUPPORTS_ENCRYPT:
+		if (in_len > KVAULT_PKEY_MAX_DATA)
+			return -EINVAL;
+		return (int)in_len + KVAULT_CIPHERTEXT_OVERHEAD;
+	default:
+		if (in_len < KVAULT_CIPHERTEXT_OVERHEAD ||
+		    in_len > KVAULT_PKEY_MAX_DATA + KVAULT_CIPHERTEXT_OVERHEAD)
+			return -EINVAL;
+		return (int)in_len - KVAULT_CIPHERTEXT_OVERHEAD;
+	}
+}
+
 /* Encrypt, decrypt or sign; returns the bytes written to @out. */
 int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 		   void *out)
@@ -214,8 +246,8 @@ int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 	const struct kvault_use_alg *ua;
 	struct kvault_key *kk;
 	u32 op, version = 0;
+	int rc, out_len;
 	u8 *buf;
-	int rc;
 
 	rc = kvault_use_params(params, &kk, &ua);
 	if (rc)
@@ -226,6 +258,15 @@ int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 	rc = kvault_use_usage_check(kk, ua, op);
 	if (rc)
 		return rc;
+	out_len = kvault_use_out_len(op, ua, params->in_len);
+	if (out_len < 0)
+		return out_len;
+	/*
+	 * @out has params->out_len bytes: the query maximum on kernels whose
+	 * keyring core allocates that, the caller's out_len on older ones.
+	 */
+	if ((u32)out_len > params->out_len)
+		return -EMSGSIZE;
 
 	switch (op) {
 	case KEYCTL_SUPPORTS_SIGN:
@@ -234,9 +275,8 @@ int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 		if (rc)
 			return rc;
 		put_unaligned_be32(version, out);
-		return KVAULT_VERSION_LEN + ua->mac_len;
+		return out_len;
 	case KEYCTL_SUPPORTS_ENCRYPT:
-		/* keyctl's @out has max_enc_size bytes: room for all of it */
 		buf = out;
 		put_unaligned_be32(0, buf);
 		get_random_bytes(buf + KVAULT_VERSION_LEN, KVAULT_GCM_NONCE_LEN);
@@ -244,24 +284,20 @@ int kvault_use_eds(struct kernel_pkey_params *params, const void *in,
 		rc = kvault_use_gcm(kk, ua, KVAULT_USAGE_ENCRYPT, buf,
 				    params->in_len);
 		if (rc) {
-			memzero_explicit(buf, params->in_len +
-					 KVAULT_CIPHERTEXT_OVERHEAD);
+			memzero_explicit(buf, out_len);
 			return rc;
 		}
-		return (int)(params->in_len + KVAULT_CIPHERTEXT_OVERHEAD);
+		return out_len;
 	default:
-		if (params->in_len < KVAULT_CIPHERTEXT_OVERHEAD)
-			return -EINVAL;
 		if (!get_unaligned_be32(in))
 			return -ENOKEY;		/* no version 0 */
 		buf = kmemdup(in, params->in_len, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
-		rc = kvault_use_gcm(kk, ua, KVAULT_USAGE_DECRYPT, buf,
-				    params->in_len - KVAULT_CIPHERTEXT_OVERHEAD);
+		rc = kvault_use_gcm(kk, ua, KVAULT_USAGE_DECRYPT, buf, out_len);
 		if (!rc) {
-			rc = (int)(params->in_len - KVAULT_CIPHERTEXT_OVERHEAD);
-			memcpy(out, buf + KVAULT_GCM_AAD_LEN, rc);
+			memcpy(out, buf + KVAULT_GCM_AAD_LEN, out_len);
+			rc = out_len;
 		}
 		kfree_sensitive(buf);
 		return rc;
@@ -283,6 +319,9 @@ int kvault_use_verify(struct kernel_pkey_params *params, const void *in,
 	rc = kvault_use_usage_check(kk, ua, KEYCTL_SUPPORTS_VERIFY);
 	if (rc)
 		return rc;
+	/* a core that passes the caller's in2_len may hand a short one */
+	if (params->in2_len != KVAULT_VERSION_LEN + ua->mac_len)
+		return -EBADMSG;
 	version = get_unaligned_be32(sig);
 	if (!version)
 		return -ENOKEY;

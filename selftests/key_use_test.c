@@ -3,14 +3,17 @@
  * Using vault keys through keyctl's public-key operations (KEYCTL_PKEY_*):
  * AES-GCM encrypt/decrypt and HMAC sign/verify, checked against libkcapi
  * (AF_ALG) on imported known keys; usage flags (EKEYREJECTED), states,
- * versions, use counters, hostile parameters, and use without read by
- * another user. Needs the module loaded; turns allow_plaintext_import on
- * only around the imports.
+ * versions, use counters, hostile parameters, sizes at and past every
+ * limit, use without read by another user, and keyutils' keyctl(1) round
+ * trips. Needs the module loaded; turns allow_plaintext_import on only
+ * around the imports.
  */
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,10 +24,13 @@
 #include "test_util.h"
 #include "key_util.h"
 #include "crypto_util.h"
+#include "seal_util.h"
 
 #define NOBODY 65534
 #define SIG256 (4 + 32)
 #define ENC_MAX (KVAULT_PKEY_MAX_DATA + KVAULT_CIPHERTEXT_OVERHEAD)
+#define CANARY 0xa5
+#define KEYCTL_TOOL "/usr/bin/keyctl"	/* Debian's keyutils */
 
 static const char msg[] = "kvault: use a key you cannot read";
 #define MSGLEN ((long)sizeof(msg))
@@ -74,12 +80,6 @@ static long decrypt(key_serial_t id, const void *in, size_t len, uint8_t *out)
 {
 	return pk_op(KEYCTL_PKEY_DECRYPT, id, "", in, len, out,
 		     KVAULT_PKEY_MAX_DATA);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static void fill(uint8_t *p, size_t n, uint8_t seed)
@@ -207,19 +207,229 @@ TEST(gcm_known_answer)
 	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
 }
 
-TEST(largest_message)
+/* Are @buf's bytes from @from up to @len all still CANARY? */
+static int canary_intact(const uint8_t *buf, size_t from, size_t len)
 {
-	static uint8_t in[KVAULT_PKEY_MAX_DATA + 1], ct[ENC_MAX], pt[KVAULT_PKEY_MAX_DATA];
-	key_serial_t id = kt_add("use-large", "new aes-128", KEY_SPEC_PROCESS_KEYRING);
+	for (; from < len; from++)
+		if (buf[from] != CANARY)
+			return 0;
+	return 1;
+}
+
+/*
+ * @op on @in_len bytes with an out_len below its @result bytes: the
+ * keyring core writes the whole result (its buffer is the query's maximum)
+ * or, where it passes out_len through, kvault refuses with EMSGSIZE.
+ * Either way nothing lands past the result.
+ */
+static void short_out_len(struct __test_metadata *_metadata, int op,
+			  key_serial_t id, const void *in, size_t in_len,
+			  long result)
+{
+	static uint8_t out[ENC_MAX + 64];
+	size_t out_len[] = { 0, 1, (size_t)result - 1 };
+	size_t i;
+	long n;
+
+	for (i = 0; i < sizeof(out_len) / sizeof(out_len[0]); i++) {
+		memset(out, CANARY, sizeof(out));
+		n = pk_op(op, id, "", in, in_len, out, out_len[i]);
+		EXPECT_TRUE(n == result || n == -EMSGSIZE)
+			TH_LOG("out_len %zu: %ld", out_len[i], n);
+		EXPECT_TRUE(canary_intact(out, n > 0 ? (size_t)n : 0, sizeof(out)));
+	}
+}
+
+TEST(query_sizes_suit_keyctl_tool)
+{
+	struct keyctl_pkey_query q;
+	key_serial_t id = kt_add("use-query", "new aes-128", KEY_SPEC_PROCESS_KEYRING);
 
 	ASSERT_LT(0, id);
-	fill(in, sizeof(in), 3);
-	ASSERT_EQ(ENC_MAX, encrypt(id, in, KVAULT_PKEY_MAX_DATA, ct));
-	ASSERT_EQ(KVAULT_PKEY_MAX_DATA, decrypt(id, ct, ENC_MAX, pt));
-	EXPECT_EQ(0, memcmp(in, pt, sizeof(pt)));
-	/* one byte more is refused by keyctl's size check */
-	EXPECT_EQ(-EINVAL, encrypt(id, in, sizeof(in), ct));
+	ASSERT_EQ(0, pk_query(id, "enc=raw", &q));
+	EXPECT_EQ(ENC_MAX, q.max_enc_size);
+	/* keyctl(1) passes max_enc_size as decrypt's out_len */
+	EXPECT_EQ(q.max_enc_size, q.max_dec_size);
+	EXPECT_EQ(0, q.max_data_size);
+	EXPECT_EQ(0, q.max_sig_size);
 	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+}
+
+TEST(encrypt_size_limits)
+{
+	static uint8_t in[ENC_MAX + 1], out[ENC_MAX + 64], pt[KVAULT_PKEY_MAX_DATA];
+	static const size_t too_long[] = {
+		KVAULT_PKEY_MAX_DATA + 1, ENC_MAX - 1, ENC_MAX, ENC_MAX + 1,
+	};
+	key_serial_t id = kt_add("use-enc-sizes", "new aes-256", KEY_SPEC_PROCESS_KEYRING);
+	size_t i;
+
+	ASSERT_LT(0, id);
+	fill(in, sizeof(in), 5);
+	/* the largest input, with keyctl(1)'s out_len (max_dec_size) */
+	memset(out, CANARY, sizeof(out));
+	ASSERT_EQ(ENC_MAX, pk_op(KEYCTL_PKEY_ENCRYPT, id, "enc=raw", in,
+				 KVAULT_PKEY_MAX_DATA, out, ENC_MAX));
+	EXPECT_TRUE(canary_intact(out, ENC_MAX, sizeof(out)));
+	ASSERT_EQ(KVAULT_PKEY_MAX_DATA, decrypt(id, out, ENC_MAX, pt));
+	EXPECT_EQ(0, memcmp(in, pt, sizeof(pt)));
+	/*
+	 * Longer: kvault refuses what the core lets through (up to
+	 * max_dec_size), the core the rest; nothing is written.
+	 */
+	for (i = 0; i < sizeof(too_long) / sizeof(too_long[0]); i++) {
+		memset(out, CANARY, sizeof(out));
+		EXPECT_EQ(-EINVAL, pk_op(KEYCTL_PKEY_ENCRYPT, id, "", in,
+					 too_long[i], out, ENC_MAX))
+			TH_LOG("in_len %zu", too_long[i]);
+		EXPECT_TRUE(canary_intact(out, 0, sizeof(out)));
+	}
+	EXPECT_EQ(-EINVAL, pk_op(KEYCTL_PKEY_ENCRYPT, id, "", in, 16, out,
+				 ENC_MAX + 1));
+	short_out_len(_metadata, KEYCTL_PKEY_ENCRYPT, id, in, 16,
+		      16 + KVAULT_CIPHERTEXT_OVERHEAD);
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+}
+
+TEST(decrypt_size_limits)
+{
+	static uint8_t in[KVAULT_PKEY_MAX_DATA], ct[ENC_MAX + 1], out[ENC_MAX + 64];
+	key_serial_t id = kt_add("use-dec-sizes", "new aes-128", KEY_SPEC_PROCESS_KEYRING);
+
+	ASSERT_LT(0, id);
+	fill(in, sizeof(in), 6);
+	ASSERT_EQ(ENC_MAX, encrypt(id, in, sizeof(in), ct));
+	/* keyctl(1)'s out_len for decrypt is max_enc_size */
+	memset(out, CANARY, sizeof(out));
+	ASSERT_EQ(KVAULT_PKEY_MAX_DATA, pk_op(KEYCTL_PKEY_DECRYPT, id, "enc=raw",
+					      ct, ENC_MAX, out, ENC_MAX));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+	EXPECT_TRUE(canary_intact(out, KVAULT_PKEY_MAX_DATA, sizeof(out)));
+	EXPECT_EQ(-EINVAL, pk_op(KEYCTL_PKEY_DECRYPT, id, "", ct, ENC_MAX + 1,
+				 out, ENC_MAX));
+	EXPECT_EQ(-EINVAL, pk_op(KEYCTL_PKEY_DECRYPT, id, "", ct, ENC_MAX, out,
+				 ENC_MAX + 1));
+	ASSERT_EQ(16 + KVAULT_CIPHERTEXT_OVERHEAD, encrypt(id, in, 16, ct));
+	short_out_len(_metadata, KEYCTL_PKEY_DECRYPT, id, ct,
+		      16 + KVAULT_CIPHERTEXT_OVERHEAD, 16);
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+}
+
+TEST(sign_verify_size_limits)
+{
+	static uint8_t in[KVAULT_PKEY_MAX_DATA + 1];
+	uint8_t sig[SIG256];
+	key_serial_t id = kt_add("use-sig-sizes", "new hmac-sha256", KEY_SPEC_PROCESS_KEYRING);
+	long n;
+
+	ASSERT_LT(0, id);
+	fill(in, sizeof(in), 7);
+	ASSERT_EQ(SIG256, pk_op(KEYCTL_PKEY_SIGN, id, "", in, KVAULT_PKEY_MAX_DATA,
+				sig, sizeof(sig)));
+	EXPECT_EQ(0, pk_verify(id, "", in, KVAULT_PKEY_MAX_DATA, sig, sizeof(sig)));
+	EXPECT_EQ(-EINVAL, pk_verify(id, "", in, KVAULT_PKEY_MAX_DATA + 1, sig,
+				     sizeof(sig)));
+	EXPECT_EQ(-EINVAL, pk_verify(id, "", in, KVAULT_PKEY_MAX_DATA, sig,
+				     sizeof(sig) + 1));
+	short_out_len(_metadata, KEYCTL_PKEY_SIGN, id, in, 16, SIG256);
+	/*
+	 * A short in2_len: the core reads max_sig_size bytes whatever it says
+	 * (so the whole signature in the buffer verifies), or hands it to
+	 * kvault, which refuses it. No signature at all: the core's EFAULT
+	 * reading max_sig_size bytes at NULL, or kvault's EBADMSG.
+	 */
+	n = pk_verify(id, "", in, KVAULT_PKEY_MAX_DATA, sig, sizeof(sig) - 1);
+	EXPECT_TRUE(n == 0 || n == -EBADMSG) TH_LOG("in2_len %zu: %ld", sizeof(sig) - 1, n);
+	n = pk_verify(id, "", in, KVAULT_PKEY_MAX_DATA, NULL, 0);
+	EXPECT_TRUE(n == -EFAULT || n == -EBADMSG) TH_LOG("in2_len 0: %ld", n);
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)id, 0, 0, 0));
+}
+
+/* Run keyctl(1) with arguments @fmt in @dir: exit code; stderr in @err. */
+static int keyctl_tool(char *err, size_t len, const char *dir, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int keyctl_tool(char *err, size_t len, const char *dir, const char *fmt, ...)
+{
+	char args[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return run_capture(err, len, "cd %s && exec 2>&1 && " KEYCTL_TOOL " %s", dir, args);
+}
+
+static int write_in(const char *dir, const char *name, const void *p, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return write_file(path, p, len);
+}
+
+/*
+ * keyutils' keyctl(1), which sizes its buffers from the query (decrypt's
+ * output by max_enc_size, encrypt's by max_dec_size), round trips kvault
+ * keys: the largest message too, and one byte more is refused rather than
+ * overflowing its buffer.
+ */
+TEST(keyctl_tool_round_trip)
+{
+	static uint8_t data[KVAULT_PKEY_MAX_DATA + 1];
+	char dir[] = "/tmp/kvault-keyctl-XXXXXX", err[512];
+	static const struct {
+		const char *name;
+		size_t len;
+	} plain[] = { { "msg", sizeof(msg) }, { "max", KVAULT_PKEY_MAX_DATA } };
+	uint8_t sig[SIG256];
+	key_serial_t aes, mac;
+	size_t i;
+
+	if (access(KEYCTL_TOOL, X_OK))
+		SKIP(return, "%s (Debian's keyutils) is not installed", KEYCTL_TOOL);
+	/* keyctl(1) runs as a child, which inherits a session keyring */
+	ASSERT_LT(0, kt_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0));
+	aes = kt_add("use-tool-aes", "new aes-256", KEY_SPEC_SESSION_KEYRING);
+	mac = kt_add("use-tool-mac", "new hmac-sha256", KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, aes);
+	ASSERT_LT(0, mac);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	fill(data, sizeof(data), 8);
+	ASSERT_EQ(0, write_in(dir, "msg", msg, sizeof(msg)));
+	ASSERT_EQ(0, write_in(dir, "max", data, KVAULT_PKEY_MAX_DATA));
+	ASSERT_EQ(0, write_in(dir, "over", data, sizeof(data)));
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		EXPECT_EQ(0, keyctl_tool(err, sizeof(err), dir,
+					 "pkey_encrypt %d 0 %s enc=raw >ct && test $(stat -c %%s ct) = %zu && "
+					 KEYCTL_TOOL " pkey_decrypt %d 0 ct enc=raw | cmp - %s",
+					 aes, plain[i].name,
+					 plain[i].len + KVAULT_CIPHERTEXT_OVERHEAD, aes,
+					 plain[i].name))
+			TH_LOG("%s: %s", plain[i].name, err);
+	EXPECT_EQ(1, keyctl_tool(err, sizeof(err), dir,
+				 "pkey_encrypt %d 0 over enc=raw >/dev/null", aes));
+	EXPECT_NE(NULL, strstr(err, "Invalid argument")) TH_LOG("%s", err);
+
+	/* a signature is deterministic: keyctl(1)'s is the syscall's */
+	EXPECT_EQ(0, keyctl_tool(err, sizeof(err), dir, "pkey_sign %d 0 msg >msg.sig", mac))
+		TH_LOG("%s", err);
+	ASSERT_EQ(SIG256, pk_op(KEYCTL_PKEY_SIGN, mac, "", msg, sizeof(msg), sig,
+				sizeof(sig)));
+	ASSERT_EQ(0, write_in(dir, "ref.sig", sig, sizeof(sig)));
+	EXPECT_EQ(0, keyctl_tool(err, sizeof(err), dir,
+				 "pkey_verify %d 0 msg msg.sig enc=raw hash=sha256 && cmp msg.sig ref.sig",
+				 mac))
+		TH_LOG("%s", err);
+	sig[SIG256 - 1] ^= 1;
+	ASSERT_EQ(0, write_in(dir, "bad.sig", sig, sizeof(sig)));
+	EXPECT_EQ(1, keyctl_tool(err, sizeof(err), dir, "pkey_verify %d 0 msg bad.sig", mac));
+	EXPECT_NE(NULL, strstr(err, "Bad message")) TH_LOG("%s", err);
+
+	EXPECT_EQ(0, run_capture(err, sizeof(err), "rm -r %s 2>&1", dir)) TH_LOG("%s", err);
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)aes, 0, 0, 0));
+	EXPECT_EQ(0, kt_keyctl(KEYCTL_INVALIDATE, (unsigned long)mac, 0, 0, 0));
 }
 
 TEST(usage_is_enforced)

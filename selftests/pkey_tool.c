@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pkey_tool: keyctl pkey_decrypt for the guest scripts. keyctl(1) passes
- * max_enc_size as the output length of a decrypt (and max_dec_size for an
- * encrypt), which is only right when the two are equal, as for RSA; the
- * keyring core refuses it (EINVAL) for kvault's AES-GCM keys, whose
- * ciphertext is KVAULT_CIPHERTEXT_OVERHEAD bytes longer. This passes the
- * sizes KEYCTL_PKEY_QUERY reports for each direction.
+ * pkey_tool: keyctl pkey_encrypt/pkey_decrypt for the guest scripts,
+ * passing each direction's own size from KEYCTL_PKEY_QUERY as out_len.
+ * keyctl(1) swaps them (max_dec_size for an encrypt, max_enc_size for a
+ * decrypt); kvault reports the two equal so that keyctl(1) works as well
+ * (key_use_test's keyctl_tool_round_trip), and this keeps the scripts
+ * independent of that.
  *
  * usage: pkey_tool encrypt|decrypt KEY_ID INFILE   (output on stdout)
  */

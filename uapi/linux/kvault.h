@@ -279,25 +279,46 @@ struct kvault_pcr_read {
  *     are authenticated as associated data. Decrypt gives EBADMSG when
  *     authentication fails, EINVAL for input shorter than the overhead.
  *     Random 96-bit nonces: rotate a key well before 2^32 encryptions.
+ *     Query reports max_enc_size = max_dec_size = KVAULT_PKEY_MAX_DATA +
+ *     KVAULT_CIPHERTEXT_OVERHEAD: keyctl(1) (keyutils) sizes decrypt's
+ *     output by max_enc_size and encrypt's by max_dec_size, and the keyring
+ *     core refuses an out_len above the other one. So max_dec_size is not
+ *     encrypt's input limit: the core lets encrypt inputs up to it through
+ *     and kvault refuses those above KVAULT_PKEY_MAX_DATA (EINVAL).
  *   hmac-sha256/384/512 (usage sign, verify): sign takes up to
- *     KVAULT_PKEY_MAX_DATA bytes and returns version (big-endian u32) ||
- *     HMAC; verify gives 0 for a match, EBADMSG otherwise.
+ *     KVAULT_PKEY_MAX_DATA bytes (max_data_size) and returns version
+ *     (big-endian u32) || HMAC, max_sig_size bytes; verify gives 0 for a
+ *     match, EBADMSG otherwise.
  *   aes-xts-*, secret-N: no keyctl operation (EOPNOTSUPP); they are for
  *     the crypto API templates.
  *
  * Encrypt and sign use the newest version; decrypt and verify use the
  * version their input names, which must still be live (ENOKEY once the
- * minimum version has passed it). As keyctl requires, the output buffer
- * must be the size KEYCTL_PKEY_QUERY reports (max_enc_size, max_dec_size,
- * max_sig_size) and a signature to verify is exactly max_sig_size bytes.
+ * minimum version has passed it).
+ *
+ * Sizes: the keyring core refuses (EINVAL) an in_len, out_len or in2_len
+ * above the maximum query reports for it. Below that, give an output
+ * buffer of the query's size (max_enc_size, max_dec_size, max_sig_size):
+ * the keyring cores of Linux 6.1.177+ and 6.12.95+ ("KEYS: fix overflow
+ * in keyctl_pkey_params_get_2()") hand kvault a buffer of that maximum,
+ * not out_len bytes, and copy the whole result to the caller whatever
+ * out_len says; likewise they read max_sig_size bytes of signature
+ * whatever in2_len says. Older cores pass out_len and in2_len through:
+ * there kvault gives EMSGSIZE for an out_len smaller than the result and
+ * EBADMSG for a signature that is not exactly max_sig_size bytes. kvault
+ * never writes more than the result, nor past the core's buffer.
+ *
  * Errors, in order: the keyring core's (EACCES without search
  * permission, EKEYREVOKED, EKEYEXPIRED); EINVAL for a bad info string or
- * a size beyond the maximum (an AES key's signature maximum is 0, so sign
- * on it is EINVAL); EOPNOTSUPP for an algorithm without the operation;
- * EKEYREJECTED for an operation outside the key's usage (query reports
- * only the operations its usage allows); ENOKEY for a key that is not
- * enabled (disabled, destroy-pending, destroyed) or a version that is not
- * live; EBADMSG for a failed authentication. Each operation that gets
+ * a size beyond the query's maximum (an AES key's signature maximum is 0,
+ * so sign on it is EINVAL); EOPNOTSUPP for an algorithm without the
+ * operation; EKEYREJECTED for an operation outside the key's usage (query
+ * reports only the operations its usage allows); EINVAL for an input
+ * beyond kvault's own limit above (encrypt, sign: KVAULT_PKEY_MAX_DATA;
+ * decrypt: shorter than KVAULT_CIPHERTEXT_OVERHEAD); EMSGSIZE, and
+ * EBADMSG for a signature's length, as above; ENOKEY for a key that is
+ * not enabled (disabled, destroy-pending, destroyed) or a version that is
+ * not live; EBADMSG for a failed authentication. Each operation that gets
  * as far as keying a transform with the key counts one use
  * (KVAULT_A_KEY_USE_COUNT, KVAULT_A_KEY_LAST_USE); one refused before
  * that does not.
@@ -328,7 +349,10 @@ struct kvault_pcr_read {
 /* 366 days */
 #define KVAULT_DESTROY_MAX_WINDOW	31622400U
 
-/* keyctl public-key operations on kvault keys (see "Using a key") */
+/*
+ * keyctl public-key operations on kvault keys (see "Using a key"): the
+ * largest input to encrypt and sign; query's sizes are u16s.
+ */
 #define KVAULT_PKEY_MAX_DATA		32768
 #define KVAULT_GCM_NONCE_LEN		12
 #define KVAULT_GCM_TAG_LEN		16
