@@ -400,7 +400,8 @@ TEST(keyctl_tool_round_trip)
 	ASSERT_EQ(0, write_in(dir, "max", data, KVAULT_PKEY_MAX_DATA));
 	ASSERT_EQ(0, write_in(dir, "over", data, sizeof(data)));
 
-	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		/* braces: EXPECT_EQ() and its TH_LOG() are two statements */
 		EXPECT_EQ(0, keyctl_tool(err, sizeof(err), dir,
 					 "pkey_encrypt %d 0 %s enc=raw >ct && test $(stat -c %%s ct) = %zu && "
 					 KEYCTL_TOOL " pkey_decrypt %d 0 ct enc=raw | cmp - %s",
@@ -408,6 +409,7 @@ TEST(keyctl_tool_round_trip)
 					 plain[i].len + KVAULT_CIPHERTEXT_OVERHEAD, aes,
 					 plain[i].name))
 			TH_LOG("%s: %s", plain[i].name, err);
+	}
 	EXPECT_EQ(1, keyctl_tool(err, sizeof(err), dir,
 				 "pkey_encrypt %d 0 over enc=raw >/dev/null", aes));
 	EXPECT_NE(NULL, strstr(err, "Invalid argument")) TH_LOG("%s", err);
