@@ -1905,11 +1905,11 @@ TEST_F(pub, destroyed_key_then_stale_id)
 	ASSERT_EQ(0, publish(self->fd, KVAULT_IOC_KEY_PUBLISH, self->id, NULL, &p));
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, NULL));
 	EXPECT_EQ(0, live_mirror(self->ring, 0, self->name));
-	for (tries = 0; tries < 100; tries++) {
+	for (tries = 0; tries < WAIT_ROUNDS; tries++) {
 		rc = publish(self->fd, KVAULT_IOC_KEY_PUBLISH, self->id, NULL, &p);
 		if (rc != -ENOKEY)
 			break;
-		usleep(100000);
+		usleep(WAIT_STEP_US);
 	}
 	EXPECT_EQ(-ENOENT, rc) TH_LOG("after %d tries", tries);
 	EXPECT_EQ(-ENOENT, publish(self->fd, KVAULT_IOC_KEY_PUBLISH, 0, self->name, &p));
