@@ -1075,12 +1075,12 @@ TEST(revoke_while_in_use)
 	ASSERT_LT(0, id);
 	ASSERT_EQ(0, open_ref(&s.h, &A_XTS, id, 0, NULL));
 	ASSERT_EQ(0, pthread_create(&t, NULL, spinner, &s));
-	for (i = 0; i < 200 && s.ok_before < 20; i++)
-		usleep(10000);
+	for (i = 0; i < WAIT_ROUNDS && s.ok_before < 20; i++)
+		usleep(WAIT_STEP_US);
 	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
 	after = s.ops;
-	for (i = 0; i < 500 && s.ops < after + 50; i++)
-		usleep(10000);
+	for (i = 0; i < WAIT_ROUNDS && s.ops < after + 50; i++)
+		usleep(WAIT_STEP_US);
 	s.stop = 1;
 	pthread_join(t, NULL);
 	TH_LOG("%d ops before the revocation, %ld in all", s.ok_before, s.ops);
@@ -1137,11 +1137,11 @@ TEST(af_alg_accounting)
 		EXPECT_EQ(0u, u.ops[KVAULT_CONSUMER_KERNEL]);
 		EXPECT_EQ(1u, u.transforms);
 		cu_close(h, algs[i]->cls);
-		for (k = 0; k < 50; k++) {
+		for (k = 0; k < WAIT_ROUNDS; k++) {
 			ASSERT_EQ(0, cu_usage_get(id, &u));
 			if (!u.transforms)
 				break;
-			usleep(20000);
+			usleep(WAIT_STEP_US);
 		}
 		EXPECT_EQ(0u, u.transforms) TH_LOG("after close, %s", algs[i]->name);
 		/* the counts stay */
