@@ -55,7 +55,8 @@
  * The targets. Each is a generator + executor + checker (see struct
  * fuzz_target); sealing is target_seal.c's (seal ioctls, real blobs
  * mutated, PCR_EXTEND only ever invalid) and target_keys.c's payloads;
- * target_keyref.c's key references through AF_ALG setkey on kvault(ALG).
+ * target_keyref.c's key references through AF_ALG setkey on kvault(ALG);
+ * target_keyuse.c's keyctl pkey operations, logon mirrors and races.
  */
 static const struct fuzz_target *const fuzz_targets[] = {
 	&target_ioctl,
@@ -69,6 +70,7 @@ static const struct fuzz_target *const fuzz_targets[] = {
 	&target_seal_blob,
 	&target_pcr_extend,
 	&target_keyref,
+	&target_keyuse,
 };
 #define NR_TARGETS (sizeof(fuzz_targets) / sizeof(fuzz_targets[0]))
 
@@ -649,6 +651,10 @@ static const char *const fc_names[FC_NR] = {
 	"ioctl:KEY_TIGHTEN", "keyctl:add_key", "keyctl:op",
 	"ioctl:KEY_SEAL", "ioctl:KEY_RESEAL", "ioctl:KEY_LOAD", "ioctl:KEY_CHECK",
 	"ioctl:PCR_EXTEND", "blob:LOAD", "blob:CHECK", "af_alg:keyref-setkey",
+	"genl:KEY_GET", "genl:KEY_GET-dump", "ioctl:KEY_PUBLISH",
+	"ioctl:KEY_UNPUBLISH", "keyctl:PKEY_QUERY", "keyctl:PKEY_ENCRYPT",
+	"keyctl:PKEY_DECRYPT", "keyctl:PKEY_SIGN", "keyctl:PKEY_VERIFY",
+	"use-key:lifecycle", "use-key:race",
 };
 
 static void sum_stats(int role, struct fuzz_cmd_stats *out)

@@ -67,6 +67,17 @@ enum fuzz_cmd {
 	FC_BLOB_LOAD,		/* KEY_LOAD / KEY_CHECK of a real (mutated) blob */
 	FC_BLOB_CHECK,
 	FC_KEYREF_SETKEY,	/* AF_ALG setkey of a key reference on kvault(ALG) */
+	FC_GENL_KEY_GET,	/* KVAULT_CMD_KEY_GET doit */
+	FC_GENL_KEY_DUMP,	/* KVAULT_CMD_KEY_GET with NLM_F_DUMP */
+	FC_KEY_PUBLISH,		/* target_keyuse.c, in u_fc[] order */
+	FC_KEY_UNPUBLISH,
+	FC_PKEY_QUERY,
+	FC_PKEY_ENCRYPT,
+	FC_PKEY_DECRYPT,
+	FC_PKEY_SIGN,
+	FC_PKEY_VERIFY,
+	FC_KEYUSE_LIFE,		/* lifecycle changes of the use keys */
+	FC_KEYUSE_RACE,		/* publish/use/info against revoke/destroy */
 	FC_NR
 };
 
@@ -274,6 +285,7 @@ extern const struct fuzz_target target_seal_ioctl;
 extern const struct fuzz_target target_seal_blob;
 extern const struct fuzz_target target_pcr_extend;
 extern const struct fuzz_target target_keyref;
+extern const struct fuzz_target target_keyuse;
 
 /*
  * The boot lock: a valid KVAULT_IOC_PCR_EXTEND extends a PCR and refuses
@@ -352,11 +364,26 @@ enum { KX_ABSENT, KX_LIVE, KX_DEAD, KX_ORPHAN, KX_UNSURE };
 struct keys_view {
 	int x;			/* KX_* */
 	int32_t id;
-	uint32_t alg, len, usage, attrs, state, version;
+	uint32_t alg, len, usage, attrs, state, version, min_version;
+	int32_t mirror_id;	/* keys-use keys: the logon mirror, if known */
 	bool revoked;
 	bool quiet;		/* live, and nothing can happen to it unseen */
 };
 void keys_view(struct worker *w, unsigned int slot, struct keys_view *v);
+/* The KN_* pool a key with @id (or, with @id 0, @name) belongs to, and its slot. */
+int keys_find(struct worker *w, const char *name, int32_t id, unsigned int *slot);
+int32_t keys_shared_id(struct worker *w, unsigned int n);
+
+/*
+ * target_keyuse.c's keys: KEYUSE_KINDS per root worker, modelled exactly.
+ * keyuse_find(): is @id (or @name) one of them (or a stale generation)?
+ * Fills @v (x: KX_LIVE or KX_DEAD) and the key's @vname.
+ */
+#define KEYUSE_KINDS	8
+bool keyuse_find(struct worker *w, int32_t id, const char *name,
+		 struct keys_view *v, char *vname, size_t len);
+int32_t keyuse_id(struct worker *w, unsigned int k, bool stale, char *name,
+		  size_t len);
 /* The slot's key was sealed (KVAULT_KEY_SEALED), or the model lost it. */
 void keys_mark_sealed(struct worker *w, unsigned int slot);
 void keys_mark_unsure(struct worker *w, unsigned int slot);

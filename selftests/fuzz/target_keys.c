@@ -539,6 +539,7 @@ void keys_view(struct worker *w, unsigned int slot, struct keys_view *v)
 	v->attrs = s->attrs;
 	v->state = s->state;
 	v->version = s->version;
+	v->min_version = s->min_version;
 	v->revoked = s->revoked;
 	/* no deadline and no keyctl timeout: nothing happens to it unseen */
 	v->quiet = s->x == KX_LIVE && s->id > 0 &&
@@ -910,6 +911,16 @@ static int resolve(struct worker *w, const char *name, int32_t id,
 		}
 	}
 	return KN_NONE;
+}
+
+int keys_find(struct worker *w, const char *name, int32_t id, unsigned int *slot)
+{
+	return resolve(w, name, id, slot);
+}
+
+int32_t keys_shared_id(struct worker *w, unsigned int n)
+{
+	return model(w)->shared_id[n % KEYS_SHARED];
 }
 
 /* Shared keys: every answer some state of the key allows (see the top). */
