@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvault_fuzz target on the generic netlink family "kvault": STATUS,
- * PCR_READ and unknown commands, built from real requests and then mutated
+ * PCR_READ, KEY_GET (doit and NLM_F_DUMP, on the keys the worker knows:
+ * target_keys.c's slots and target_keyuse.c's use keys, live and stale)
+ * and unknown commands, built from real requests and then mutated
  * (values, missing, duplicate, reply-only, unknown, wrongly sized,
  * flag-carrying, nested-garbage and oversized attributes; truncated and
  * corrupted attribute streams; trailing bytes; random genl version and
@@ -13,8 +15,12 @@
  * with the exact bytes sent, and so predicts for each request either no
  * answer, an ACK, an error (a set of documented errnos) or a reply, which
  * is then parsed and checked (every attribute, digest sizes, PCR values
- * against the reference). The same generator runs in the unprivileged
- * children, where every command the family knows must fail with EPERM.
+ * against the reference, a key's metadata against the keys' models). A
+ * dump must page through every key once, in ascending ID order, and list
+ * each key the worker knows to be there; some dumps are abandoned after
+ * their first datagram (the socket closed mid-dump). The same generator
+ * runs in the unprivileged children, where every command the family knows
+ * must fail with EPERM.
  *
  * All answers are collected with MSG_DONTWAIT: a request to a kernel
  * netlink socket is processed inside send(), so its answers are queued by
@@ -39,32 +45,32 @@
 #define TYPE_MASK	0x3fffU		/* NLA_TYPE_MASK */
 
 /* Policy entry types, as kmod/netlink.c's policies use them. */
-enum { P_UNSPEC, P_U16, P_U32, P_REJECT };
+enum { P_UNSPEC, P_U16, P_U32, P_REJECT, P_NAME };
 
 #define MAX_SPECS	24
 #define MAX_MSGS	2
 
-enum { A_BYTES, A_RANDOM, A_NESTED, A_MANY_FLAGS };
+enum { A_BYTES, A_RANDOM, A_NESTED, A_MANY_FLAGS, A_STR };
 
 struct aspec {
 	uint16_t type;		/* with NLA_F_* bits */
 	uint8_t mode;
 	uint32_t len;		/* payload bytes (A_MANY_FLAGS: count) */
 	uint8_t data[8];
+	char str[KVAULT_KEY_NAME_MAX + 8];	/* A_STR: the payload, zero-padded */
 };
 
-/* What a request must get back. GX_SKIP: a command no target models. */
+/* What a request must get back. GX_SKIP: another family's message. */
 enum { GX_NONE, GX_ACK, GX_ANSWER, GX_SKIP };
 
-/*
- * Commands the uapi header defines besides STATUS and PCR_READ (the key
- * issues' KVAULT_CMD_KEY_*) have no model yet: they are not generated as
- * "unknown" and get no oracle. A target for them goes in kvault_fuzz.c.
- */
-static bool cmd_unmodelled(unsigned int cmd)
-{
-	return cmd > KVAULT_CMD_PCR_READ && cmd <= KVAULT_CMD_MAX;
-}
+/* A key a KEY_GET answer must describe (doit), or a dump must list. */
+struct kwant {
+	struct keys_view v;
+	char name[KVAULT_KEY_NAME_MAX];
+	bool exact;		/* the metadata must be the model's */
+	bool seen;
+};
+#define MAX_DUMP_WANT	(KEYS_SLOTS + KEYUSE_KINDS)
 
 /* Socket options every fuzzing socket gets. */
 void genl_sock_tune(struct worker *w, int fd)
@@ -86,15 +92,22 @@ struct gexp {
 	uint8_t cmd;
 	uint16_t bank;
 	uint32_t mask;
+	bool dump;		/* a KEY_GET dump runs: replies, then NLMSG_DONE */
+	int done_want;		/* ...and the errno NLMSG_DONE must carry */
+	struct kwant want;	/* KEY_GET doit: the key, if v.x is set */
+	int nwant;
+	struct kwant dwant[MAX_DUMP_WANT];
 	/* observed */
-	int nerr, nreply, nack;
-	int err;
+	int nerr, nreply, nack, ndone;
+	int err, done_err;
+	uint32_t last_id;	/* dump: the last key ID seen */
 	char bad[200];		/* reply check failure */
 	char extack[128];
 };
 
 struct genl_in {
 	uint8_t fresh;		/* use a new socket for this op */
+	uint8_t abandon;	/* ...and close it after the first datagram */
 	uint8_t nmsg;		/* messages built (the model decides what counts) */
 	uint32_t total;		/* bytes sent */
 	uint32_t moff[MAX_MSGS];
@@ -122,6 +135,13 @@ static const uint8_t policy_pcr_read[KVAULT_A_MAX + 1] = {
 	[KVAULT_A_PCR_DIGEST_SIZE] = P_REJECT,
 	[KVAULT_A_PCR_UPDATE_COUNTER] = P_REJECT,
 	[KVAULT_A_PCR_VALUES] = P_REJECT,
+};
+
+static const uint8_t policy_key_get[KVAULT_A_MAX + 1] = {
+	[KVAULT_A_FLAGS] = P_U32,
+	[KVAULT_A_KEY_ID] = P_U32,
+	[KVAULT_A_KEY_NAME] = P_NAME,
+	[KVAULT_A_KEY_ALG ... KVAULT_A_KEY_MIRROR_ID] = P_REJECT,
 };
 
 /* ---- generation ----------------------------------------------------------- */
@@ -171,12 +191,74 @@ static uint32_t any_mask(struct rng *r)
 	}
 }
 
+static void spec_str(struct aspec *s, uint16_t type, const char *str)
+{
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	s->mode = A_STR;
+	snprintf(s->str, sizeof(s->str), "%s", str);
+	s->len = (uint32_t)strlen(s->str) + 1;
+}
+
+/*
+ * A key for KEY_GET to name: one the worker knows (its keys slots, its use
+ * keys, the shared ones; live or a stale generation), or none. Its ID and
+ * name are read from the models now: a replay replays the ops before it.
+ */
+static void key_ref_spec(struct worker *w, struct rng *r, struct aspec *s,
+			 bool by_name)
+{
+	char name[KVAULT_KEY_NAME_MAX + 8];
+	int32_t id = 0;
+	unsigned int k = rng_below(r, 100);
+
+	if (k < 40) {
+		unsigned int slot = rng_below(r, KEYS_SLOTS);
+		struct keys_view v;
+
+		keys_name(w, KN_OWN, slot, name, sizeof(name));
+		if (w->role == ROLE_PRIV) {
+			keys_view(w, slot, &v);
+			id = v.id;
+		}
+	} else if (k < 80) {
+		id = keyuse_id(w, rng_below(r, KEYUSE_KINDS), rng_pct(r, 15), name,
+			       sizeof(name));
+	} else if (k < 90) {
+		unsigned int n = rng_below(r, KEYS_SHARED);
+
+		keys_name(w, KN_SHARED, n, name, sizeof(name));
+		if (w->role == ROLE_PRIV)
+			id = keys_shared_id(w, n);
+	} else {
+		keys_name(w, KN_NONE, rng_u32(r), name, sizeof(name));
+		id = (int32_t)(rng_u32(r) >> 1) | 1;
+	}
+	if (by_name)
+		spec_str(s, KVAULT_A_KEY_NAME, name);
+	else
+		spec_u32(s, KVAULT_A_KEY_ID, (uint32_t)id);
+}
+
 /* The request a correct client would send. */
-static int base_specs(struct rng *r, uint8_t cmd, struct aspec *s)
+static int base_specs(struct worker *w, struct rng *r, uint8_t cmd, bool dump,
+		      struct aspec *s)
 {
 	int n = 0;
 
-	if (cmd == KVAULT_CMD_PCR_READ) {
+	if (cmd == KVAULT_CMD_KEY_GET) {
+		if (!dump)
+			key_ref_spec(w, r, &s[n++], rng_pct(r, 45));
+		if (rng_pct(r, 30)) {
+			spec_u32(&s[n++], KVAULT_A_FLAGS, 0);
+			if (rng_pct(r, 50)) {
+				struct aspec t = s[0];
+
+				s[0] = s[n - 1];
+				s[n - 1] = t;
+			}
+		}
+	} else if (cmd == KVAULT_CMD_PCR_READ) {
 		spec_u16(&s[n++], KVAULT_A_PCR_BANK, world_random_bank(r));
 		spec_u32(&s[n++], KVAULT_A_PCR_MASK, valid_mask(r));
 		if (rng_pct(r, 30))
@@ -222,8 +304,71 @@ static uint16_t random_attr_type(struct rng *r)
 	}
 }
 
-static size_t mutate_specs(struct rng *r, uint8_t cmd, struct aspec *s, int *n,
-			   char *mut, size_t mlen, size_t moff)
+/* KEY_GET's own mutations: of the key reference. */
+static size_t mutate_key_ref(struct worker *w, struct rng *r, struct aspec *s,
+			     int *n, char *mut, size_t mlen, size_t moff)
+{
+	struct aspec a;
+	int i, j = -1;
+
+	for (i = 0; i < *n; i++)
+		if ((s[i].type & TYPE_MASK) == KVAULT_A_KEY_NAME && s[i].mode == A_STR)
+			j = i;
+	switch (rng_below(r, 7)) {
+	case 0:	/* both an ID and a name */
+		key_ref_spec(w, r, &a, j < 0);
+		spec_insert(s, n, r, &a);
+		return bprintf(mut, mlen, moff, " key:both");
+	case 1:	/* an ID that is no key ID */
+		spec_u32(&a, KVAULT_A_KEY_ID, rng_pct(r, 50) ? 0 : rng_range(r, 0x80000000U, 0xffffffffU));
+		spec_insert(s, n, r, &a);
+		return bprintf(mut, mlen, moff, " key:bad-id");
+	case 2:	/* a name without its NUL, or longer than a name can be */
+		if (j < 0)
+			break;
+		if (rng_pct(r, 50)) {
+			s[j].len--;
+		} else {
+			memset(s[j].str, 'q', KVAULT_KEY_NAME_MAX + 1);
+			s[j].str[KVAULT_KEY_NAME_MAX + rng_below(r, 2)] = '\0';
+			s[j].len = (uint32_t)strlen(s[j].str) + (rng_pct(r, 50) ? 1 : 0);
+		}
+		return bprintf(mut, mlen, moff, " key:name-len(%u)", s[j].len);
+	case 3:	/* an empty name, or one with a byte no name has */
+		if (j < 0)
+			break;
+		if (rng_pct(r, 30))
+			s[j].str[0] = '\0';
+		else
+			s[j].str[rng_below(r, s[j].len)] =
+				(char)(rng_pct(r, 50) ? ' ' : rng_pct(r, 50) ? rng_range(r, 1, 0x1f) :
+				       rng_range(r, 0x7f, 0xff));
+		return bprintf(mut, mlen, moff, " key:name-byte");
+	case 4:	/* bytes after the name's NUL: the name is what precedes it */
+		if (j < 0 || s[j].len + 4 > KVAULT_KEY_NAME_MAX)
+			break;
+		memcpy(s[j].str + s[j].len, "junk", 4);
+		s[j].len += rng_range(r, 1, 4);
+		return bprintf(mut, mlen, moff, " key:name-tail");
+	case 5:	/* the same name, padded with NULs to the limit */
+		if (j < 0)
+			break;
+		s[j].len = rng_pct(r, 50) ? KVAULT_KEY_NAME_MAX : KVAULT_KEY_NAME_MAX + 1;
+		return bprintf(mut, mlen, moff, " key:name-pad(%u)", s[j].len);
+	default:	/* a stale or random ID */
+		spec_u32(&a, KVAULT_A_KEY_ID, (rng_u32(r) >> 1) | 1);
+		for (i = 0; i < *n; i++)
+			if ((s[i].type & TYPE_MASK) == KVAULT_A_KEY_ID)
+				s[i] = a;
+		return bprintf(mut, mlen, moff, " key:random-id");
+	}
+	(void)w;
+	return moff;
+}
+
+static size_t mutate_specs(struct worker *w, struct rng *r, uint8_t cmd,
+			   struct aspec *s, int *n, char *mut, size_t mlen,
+			   size_t moff)
 {
 	unsigned int k, nm = rng_pct(r, 45) ? 0 : rng_range(r, 1, 4);
 	struct aspec a;
@@ -232,6 +377,10 @@ static size_t mutate_specs(struct rng *r, uint8_t cmd, struct aspec *s, int *n,
 	for (k = 0; k < nm; k++) {
 		i = *n ? (int)rng_below(r, (uint32_t)*n) : -1;
 		memset(&a, 0, sizeof(a));
+		if (cmd == KVAULT_CMD_KEY_GET && rng_pct(r, 40)) {
+			moff = mutate_key_ref(w, r, s, n, mut, mlen, moff);
+			continue;
+		}
 		switch (rng_below(r, 12)) {
 		case 0:	/* another value */
 			if (i < 0)
@@ -276,6 +425,8 @@ static size_t mutate_specs(struct rng *r, uint8_t cmd, struct aspec *s, int *n,
 		case 4:	/* an attribute only the kernel sends */
 			a.type = cmd == KVAULT_CMD_PCR_READ ?
 				 (uint16_t)rng_range(r, KVAULT_A_PCR_DIGEST_SIZE, KVAULT_A_PCR_VALUES) :
+				 cmd == KVAULT_CMD_KEY_GET ?
+				 (uint16_t)rng_range(r, KVAULT_A_KEY_ALG, KVAULT_A_KEY_MIRROR_ID) :
 				 (uint16_t)rng_range(r, KVAULT_A_ABI_VERSION, KVAULT_A_PCR_BANKS);
 			a.len = rng_pct(r, 50) ? 4 : rng_below(r, 9);
 			rng_fill(r, a.data, sizeof(a.data));
@@ -379,7 +530,14 @@ static size_t serialise(struct rng *r, const struct aspec *s, int n, uint8_t *p,
 		}
 		if (off + NA_HDR + AL4(s[i].len) > cap)
 			break;
-		if (s[i].mode == A_BYTES) {
+		if (s[i].mode == A_STR) {
+			uint8_t str[sizeof(s[i].str)];
+
+			memset(str, 0, sizeof(str));
+			memcpy(str, s[i].str, sizeof(s[i].str));
+			off = attr_put(p, off, s[i].type, str,
+				       (uint16_t)(s[i].len < sizeof(str) ? s[i].len : sizeof(str)));
+		} else if (s[i].mode == A_BYTES) {
 			off = attr_put(p, off, s[i].type, s[i].data,
 				       (uint16_t)(s[i].len < 8 ? s[i].len : 8));
 			if (s[i].len > 8) {
@@ -481,16 +639,17 @@ static size_t build_msg(struct worker *w, struct rng *r, uint8_t *p, size_t cap,
 	uint8_t cmd, *attrs = p + NL_HDR + GE_HDR;
 	size_t alen, len, acap = cap - NL_HDR - GE_HDR;
 	uint32_t k;
+	bool dump;
 	int n;
 
 	k = rng_below(r, 100);
-	cmd = k < 55 ? KVAULT_CMD_PCR_READ : k < 88 ? KVAULT_CMD_STATUS :
+	cmd = k < 35 ? KVAULT_CMD_PCR_READ : k < 55 ? KVAULT_CMD_STATUS :
+	      k < 90 ? KVAULT_CMD_KEY_GET :
 	      (uint8_t)(rng_pct(r, 50) ? rng_below(r, 8) : rng_u32(r));
-	while (cmd_unmodelled(cmd))
-		cmd = (uint8_t)(cmd + KVAULT_CMD_MAX);
-	n = base_specs(r, cmd, s);
+	dump = cmd == KVAULT_CMD_KEY_GET && rng_pct(r, 35);
+	n = base_specs(w, r, cmd, dump, s);
 	if (!plain)
-		*moff = mutate_specs(r, cmd, s, &n, mut, mlen, *moff);
+		*moff = mutate_specs(w, r, cmd, s, &n, mut, mlen, *moff);
 	alen = serialise(r, s, n, attrs, acap);
 	if (!plain && rng_pct(r, 12))
 		alen = damage(r, attrs, alen, acap, mut, mlen, moff);
@@ -498,6 +657,9 @@ static size_t build_msg(struct worker *w, struct rng *r, uint8_t *p, size_t cap,
 	memset(p, 0, NL_HDR + GE_HDR);
 	nlh->nlmsg_type = w->g.family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (dump)
+		nlh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_DUMP |
+					      (rng_pct(r, 50) ? NLM_F_ACK : 0));
 	gh->cmd = cmd;
 	gh->version = KVAULT_GENL_VERSION;
 	len = NL_HDR + GE_HDR + alen;
@@ -506,7 +668,9 @@ static size_t build_msg(struct worker *w, struct rng *r, uint8_t *p, size_t cap,
 		return len;
 
 	k = rng_below(r, 100);
-	if (k < 6)
+	if (dump && k >= 20)
+		;	/* keep the dump a dump, mostly */
+	else if (k < 6)
 		nlh->nlmsg_flags = NLM_F_REQUEST;
 	else if (k < 9)
 		nlh->nlmsg_flags |= NLM_F_ECHO;
@@ -564,6 +728,18 @@ static void genl_gen(struct worker *w, struct rng *r, void *vin)
 		moff = bprintf(in->mut, sizeof(in->mut), moff, " +second-request");
 	}
 	in->total = (uint32_t)off;
+	{
+		const struct nlmsghdr *nlh = (const void *)w->tx;
+		const struct genlmsghdr *gh = (const void *)(w->tx + NL_HDR);
+
+		/* some KEY_GET dumps are closed after their first datagram */
+		if (in->nmsg == 1 && nlh->nlmsg_len >= NL_HDR + GE_HDR && gh->cmd == KVAULT_CMD_KEY_GET &&
+		    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP && rng_pct(r, 30)) {
+			in->fresh = 1;
+			in->abandon = 1;
+			moff = bprintf(in->mut, sizeof(in->mut), moff, " abandon-dump");
+		}
+	}
 	if (!moff)
 		bprintf(in->mut, sizeof(in->mut), 0, " none");
 }
@@ -573,7 +749,8 @@ static void genl_gen(struct worker *w, struct rng *r, void *vin)
 static const char *genl_cmd_name(uint8_t cmd)
 {
 	return cmd == KVAULT_CMD_STATUS ? "STATUS" :
-	       cmd == KVAULT_CMD_PCR_READ ? "PCR_READ" : "unknown";
+	       cmd == KVAULT_CMD_PCR_READ ? "PCR_READ" :
+	       cmd == KVAULT_CMD_KEY_GET ? "KEY_GET" : "unknown";
 }
 
 static void genl_describe(struct worker *w, const void *vin, char *buf,
@@ -635,11 +812,17 @@ static void genl_describe(struct worker *w, const void *vin, char *buf,
 
 /* ---- model ------------------------------------------------------------------------ */
 
-/* Strict policy validation as nlmsg_parse() with NL_VALIDATE_STRICT. */
+/*
+ * Strict policy validation as nlmsg_parse() with NL_VALIDATE_STRICT.
+ * *@range: the first attribute refused was a string longer than its
+ * policy allows, which lib/nlattr.c refuses with ERANGE, not EINVAL (the
+ * uapi header says EINVAL for every wrong length).
+ */
 static bool attrs_valid(const uint8_t *p, int rem, uint8_t cmd,
-			const uint8_t **tb)
+			const uint8_t **tb, uint16_t *tlen, bool *range)
 {
-	const uint8_t *pol = cmd == KVAULT_CMD_STATUS ? policy_status : policy_pcr_read;
+	const uint8_t *pol = cmd == KVAULT_CMD_STATUS ? policy_status :
+			     cmd == KVAULT_CMD_KEY_GET ? policy_key_get : policy_pcr_read;
 	size_t off = 0;
 
 	memset(tb, 0, sizeof(*tb) * (KVAULT_A_MAX + 1));
@@ -663,14 +846,162 @@ static bool attrs_valid(const uint8_t *p, int rem, uint8_t cmd,
 			if (plen != 4 || (nla.nla_type & NLA_F_NESTED))
 				return false;
 			break;
+		case P_NAME: {	/* NLA_NUL_STRING, .len = KVAULT_KEY_NAME_MAX - 1 */
+			const uint8_t *d = p + off + NA_HDR;
+			unsigned int minlen = plen < KVAULT_KEY_NAME_MAX ? plen : KVAULT_KEY_NAME_MAX;
+
+			if ((nla.nla_type & NLA_F_NESTED) || !minlen || !memchr(d, 0, minlen))
+				return false;
+			if (plen - (d[plen - 1] == 0) > KVAULT_KEY_NAME_MAX - 1) {
+				*range = true;
+				return false;
+			}
+			break;
+		}
 		default:	/* NLA_REJECT, or not in the policy (NLA_UNSPEC) */
 			return false;
 		}
 		tb[type] = p + off + NA_HDR;	/* the last one wins */
+		if (tlen)
+			tlen[type] = (uint16_t)plen;
 		off += AL4(nla.nla_len);
 		rem -= (int)AL4(nla.nla_len);
 	}
 	return rem <= 0;
+}
+
+/* The answers a key in @v allows (KEY_GET doit; kvault_key_meta(strict)). */
+static void key_get_expect(const struct kwant *k, struct expect *e)
+{
+	const struct keys_view *v = &k->v;
+
+	switch (v->x) {
+	case KX_ABSENT:
+		expect_set(e, -ENOENT, ST_HANDLER);
+		return;
+	case KX_DEAD:	/* destroyed, invalidated or revoked: collected or not */
+		expect_set(e, -ENOENT, ST_HANDLER);
+		expect_add(e, -ENOKEY);
+		expect_add(e, -EKEYREVOKED);
+		return;
+	case KX_LIVE:
+		if (v->revoked) {
+			expect_set(e, -EKEYREVOKED, ST_HANDLER);
+			return;
+		}
+		if (v->quiet && k->exact) {
+			expect_set(e, 0, ST_HANDLER);
+			return;
+		}
+		break;	/* a deadline or a timeout may pass unseen */
+	}
+	/* orphaned, unsure, or a key others change too */
+	expect_set(e, 0, ST_HANDLER);
+	expect_add(e, -ENOENT);
+	expect_add(e, -ENOKEY);
+	expect_add(e, -EKEYREVOKED);
+	expect_add(e, -EKEYEXPIRED);
+}
+
+/* Which known key @id / @name is, into @k; false: no key the worker knows. */
+static bool key_known(struct worker *w, int32_t id, const char *name, struct kwant *k)
+{
+	unsigned int slot;
+	int kind;
+
+	memset(k, 0, sizeof(*k));
+	if (keyuse_find(w, id, name, &k->v, k->name, sizeof(k->name))) {
+		k->exact = true;
+		return true;
+	}
+	kind = keys_find(w, name, id, &slot);
+	if (kind == KN_OWN) {
+		keys_view(w, slot, &k->v);
+		keys_name(w, KN_OWN, slot, k->name, sizeof(k->name));
+		k->exact = k->v.x == KX_LIVE && k->v.quiet;
+		return true;
+	}
+	if (kind == KN_SHARED) {
+		k->v.x = KX_UNSURE;
+		keys_name(w, KN_SHARED, slot, k->name, sizeof(k->name));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * KEY_GET, past the policy and the permission checks: the doit
+ * (kvault_genl_key_get(): flags, exactly one of ID and name, a key ID or
+ * a valid name, then the lookup) or the dump, whose own checks (flags, no
+ * key named) answer in NLMSG_DONE.
+ */
+static void predict_key_get(struct worker *w, const uint8_t **tb,
+			    const uint16_t *tlen, bool dump, struct gexp *x)
+{
+	struct expect *e = &x->ex;
+	char name[KVAULT_KEY_NAME_MAX + 1];
+	uint32_t v32 = 0;
+	unsigned int i;
+
+	if (tb[KVAULT_A_FLAGS])
+		memcpy(&v32, tb[KVAULT_A_FLAGS], 4);
+	if (dump) {
+		x->dump = true;
+		expect_set(e, 0, ST_HANDLER);
+		expect_add(e, -ENOMEM);
+		x->done_want = v32 || tb[KVAULT_A_KEY_ID] || tb[KVAULT_A_KEY_NAME] ? -EINVAL : 0;
+		if (x->done_want || w->role != ROLE_PRIV)
+			return;
+		for (i = 0; i < KEYS_SLOTS + KEYUSE_KINDS; i++) {
+			struct kwant *k = &x->dwant[x->nwant];
+
+			memset(k, 0, sizeof(*k));
+			if (i < KEYS_SLOTS) {
+				keys_view(w, i, &k->v);
+				keys_name(w, KN_OWN, i, k->name, sizeof(k->name));
+			} else {
+				int32_t id = keyuse_id(w, i - KEYS_SLOTS, false, name, sizeof(name));
+
+				if (!id || !keyuse_find(w, id, NULL, &k->v, k->name, sizeof(k->name)))
+					continue;
+			}
+			/* there all the dump long: it must be listed, as it is */
+			if (k->v.x == KX_LIVE && k->v.quiet && k->v.id > 0) {
+				k->exact = true;
+				x->nwant++;
+			}
+		}
+		return;
+	}
+	expect_set(e, -EINVAL, ST_HANDLER);
+	if (v32 || !tb[KVAULT_A_KEY_ID] == !tb[KVAULT_A_KEY_NAME])
+		return;
+	if (tb[KVAULT_A_KEY_ID]) {
+		memcpy(&v32, tb[KVAULT_A_KEY_ID], 4);
+		if (!v32 || v32 > 0x7fffffffU)
+			return;
+		if (!key_known(w, (int32_t)v32, NULL, &x->want)) {
+			expect_set(e, -ENOENT, ST_HANDLER);
+			return;
+		}
+	} else {
+		size_t n = tlen[KVAULT_A_KEY_NAME];
+
+		memset(name, 0, sizeof(name));
+		memcpy(name, tb[KVAULT_A_KEY_NAME], n < KVAULT_KEY_NAME_MAX ? n : KVAULT_KEY_NAME_MAX);
+		n = strnlen(name, KVAULT_KEY_NAME_MAX);
+		if (!n || n == KVAULT_KEY_NAME_MAX)
+			return;
+		for (i = 0; i < n; i++)
+			if ((unsigned char)name[i] <= 0x20 || (unsigned char)name[i] > 0x7e)
+				return;
+		if (!key_known(w, 0, name, &x->want)) {
+			expect_set(e, -ENOENT, ST_HANDLER);
+			return;
+		}
+	}
+	key_get_expect(&x->want, e);
+	expect_add(e, -ENOMEM);
 }
 
 /*
@@ -683,6 +1014,8 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 	const struct nlmsghdr *nlh = (const void *)p;
 	const struct genlmsghdr *gh = (const void *)(p + NL_HDR);
 	const uint8_t *tb[KVAULT_A_MAX + 1];
+	uint16_t tlen[KVAULT_A_MAX + 1];
+	bool range = false;
 	struct expect *e = &x->ex;
 	uint16_t flags = nlh->nlmsg_flags, f;
 	size_t used;
@@ -721,11 +1054,8 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 		f &= (uint16_t)~NLM_F_DUMP;
 	if (f & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO))
 		return used;
-	if (cmd_unmodelled(gh->cmd)) {
-		x->kind = GX_SKIP;
-		return used;
-	}
-	if (gh->cmd != KVAULT_CMD_STATUS && gh->cmd != KVAULT_CMD_PCR_READ) {
+	if (gh->cmd != KVAULT_CMD_STATUS && gh->cmd != KVAULT_CMD_PCR_READ &&
+	    gh->cmd != KVAULT_CMD_KEY_GET) {
 		e->v[0] = -EOPNOTSUPP;
 		return used;
 	}
@@ -739,14 +1069,17 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 			expect_add(e, -EOPNOTSUPP);
 		return used;
 	}
-	if ((flags & NLM_F_DUMP) == NLM_F_DUMP) {
+	if ((flags & NLM_F_DUMP) == NLM_F_DUMP && gh->cmd != KVAULT_CMD_KEY_GET) {
 		e->v[0] = -EOPNOTSUPP;
 		return used;
 	}
 	if (!attrs_valid(p + NL_HDR + GE_HDR,
 			 (int)(nlh->nlmsg_len - NL_HDR - GE_HDR),
-			 gh->cmd, tb))
+			 gh->cmd, tb, tlen, &range)) {
+		if (range)
+			e->v[0] = -ERANGE;
 		return used;
+	}
 	if (w->role == ROLE_NOCAP) {
 		/*
 		 * With CAP_NET_ADMIN a request passes the core's check and the
@@ -757,10 +1090,14 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 	}
 	e->stage = ST_HANDLER;
 	expect_add(e, -ENOMEM);
-	if (tb[KVAULT_A_FLAGS]) {
+	if (tb[KVAULT_A_FLAGS] && gh->cmd != KVAULT_CMD_KEY_GET) {
 		memcpy(&v32, tb[KVAULT_A_FLAGS], 4);
 		if (v32)
 			return used;
+	}
+	if (gh->cmd == KVAULT_CMD_KEY_GET) {
+		predict_key_get(w, tb, tlen, (flags & NLM_F_DUMP) == NLM_F_DUMP, x);
+		return used;
 	}
 	if (gh->cmd == KVAULT_CMD_STATUS) {
 		expect_set(e, 0, ST_TPM);
@@ -979,6 +1316,99 @@ static void check_pcr_reply(const uint8_t *p, size_t len, struct gexp *x)
 	pcr_ref_check(x->bank, x->mask, counter, digests, x->bad, sizeof(x->bad));
 }
 
+/*
+ * One key's metadata (a KEY_GET reply or one dump message): every
+ * attribute there, sane, and as the model says when @k is exact. Returns
+ * the key's ID (0 after a failure).
+ */
+static uint32_t check_key_reply(const uint8_t *p, size_t len, const struct kwant *k,
+				char *bad, size_t blen)
+{
+	static const uint8_t u32s[] = { KVAULT_A_KEY_ID, KVAULT_A_KEY_ALG, KVAULT_A_KEY_LEN,
+		KVAULT_A_KEY_USAGE, KVAULT_A_KEY_ATTRS, KVAULT_A_KEY_STATE, KVAULT_A_KEY_VERSION,
+		KVAULT_A_KEY_MIN_VERSION, KVAULT_A_KEY_TRANSFORMS };
+	static const uint8_t u64s[] = { KVAULT_A_KEY_CTIME, KVAULT_A_KEY_USE_COUNT,
+		KVAULT_A_KEY_LAST_USE };
+	const uint32_t ign = KVAULT_KEY_EXPIRED | KVAULT_KEY_SEALED | KVAULT_KEY_REVOKED;
+	const struct nlattr *tb[KVAULT_A_MAX + 1], *c;
+	uint32_t id, state, ver, minv, attrs, n = 0;
+	size_t i, off = 0;
+
+	if (!reply_attrs(p, len, tb, bad, blen))
+		return 0;
+	for (i = 0; i < sizeof(u32s); i++)
+		if (!nla_is(tb[u32s[i]], 4)) {
+			snprintf(bad, blen, "key reply: attribute %u missing or not a u32", u32s[i]);
+			return 0;
+		}
+	for (i = 0; i < sizeof(u64s); i++)
+		if (!nla_is(tb[u64s[i]], 8)) {
+			snprintf(bad, blen, "key reply: attribute %u missing or not a u64", u64s[i]);
+			return 0;
+		}
+	id = nla_u32v(tb[KVAULT_A_KEY_ID]);
+	state = nla_u32v(tb[KVAULT_A_KEY_STATE]);
+	ver = nla_u32v(tb[KVAULT_A_KEY_VERSION]);
+	minv = nla_u32v(tb[KVAULT_A_KEY_MIN_VERSION]);
+	attrs = nla_u32v(tb[KVAULT_A_KEY_ATTRS]);
+	if (!tb[KVAULT_A_KEY_NAME] || tb[KVAULT_A_KEY_NAME]->nla_len < NA_HDR + 2 ||
+	    ((const uint8_t *)tb[KVAULT_A_KEY_NAME])[tb[KVAULT_A_KEY_NAME]->nla_len - 1] ||
+	    !id || id > 0x7fffffffU || state < KVAULT_KEY_STATE_ENABLED ||
+	    state > KVAULT_KEY_STATE_DESTROYED || !minv || ver < minv ||
+	    ver - minv >= KVAULT_KEY_MAX_VERSIONS || (attrs & ~0x1fU) ||
+	    !tb[KVAULT_A_KEY_DESTROY_TIME] != (state != KVAULT_KEY_STATE_DESTROY_PENDING) ||
+	    (tb[KVAULT_A_KEY_DESTROY_TIME] && !nla_is(tb[KVAULT_A_KEY_DESTROY_TIME], 8)) ||
+	    (tb[KVAULT_A_KEY_MIRROR_ID] && (!nla_is(tb[KVAULT_A_KEY_MIRROR_ID], 4) ||
+					    !nla_u32v(tb[KVAULT_A_KEY_MIRROR_ID])))) {
+		snprintf(bad, blen, "key reply: id %u state %u version %u min %u attrs %#x, name/destroy-time/mirror malformed or inconsistent",
+			 id, state, ver, minv, attrs);
+		return 0;
+	}
+	if (!tb[KVAULT_A_KEY_CONSUMERS]) {
+		snprintf(bad, blen, "key reply: no KVAULT_A_KEY_CONSUMERS");
+		return 0;
+	}
+	p = (const uint8_t *)tb[KVAULT_A_KEY_CONSUMERS] + NA_HDR;
+	len = tb[KVAULT_A_KEY_CONSUMERS]->nla_len - NA_HDR;
+	while ((c = nla_at(p, len, &off))) {
+		const struct nlattr *t2[KVAULT_A_MAX + 1];
+
+		n++;
+		if ((c->nla_type & TYPE_MASK) != KVAULT_A_CONSUMER ||
+		    !reply_attrs((const uint8_t *)c + NA_HDR, c->nla_len - NA_HDR, t2, bad, blen) ||
+		    !nla_is(t2[KVAULT_A_CONSUMER_KIND], 4) || nla_u32v(t2[KVAULT_A_CONSUMER_KIND]) != n ||
+		    !nla_is(t2[KVAULT_A_CONSUMER_OPS], 8) || !nla_is(t2[KVAULT_A_CONSUMER_BYTES], 8)) {
+			if (!bad[0])
+				snprintf(bad, blen, "key reply: consumer #%u malformed", n);
+			return 0;
+		}
+	}
+	if (off != len || n != KVAULT_CONSUMER_MAX) {
+		snprintf(bad, blen, "key reply: %u consumers, want %d", n, KVAULT_CONSUMER_MAX);
+		return 0;
+	}
+	if (!k || !k->exact)
+		return id;
+	if ((k->v.id > 0 && id != (uint32_t)k->v.id) ||
+	    !nla_str_is(tb[KVAULT_A_KEY_NAME], k->name) ||
+	    nla_u32v(tb[KVAULT_A_KEY_ALG]) != k->v.alg || nla_u32v(tb[KVAULT_A_KEY_LEN]) != k->v.len ||
+	    nla_u32v(tb[KVAULT_A_KEY_USAGE]) != k->v.usage || state != k->v.state ||
+	    ver != k->v.version || (k->v.min_version && minv != k->v.min_version) ||
+	    (attrs | ign) != (k->v.attrs | ign) ||
+	    (k->v.mirror_id > 0 && (!tb[KVAULT_A_KEY_MIRROR_ID] ||
+				    nla_u32v(tb[KVAULT_A_KEY_MIRROR_ID]) != (uint32_t)k->v.mirror_id)) ||
+	    (!k->v.mirror_id && tb[KVAULT_A_KEY_MIRROR_ID] && k->v.alg)) {
+		snprintf(bad, blen,
+			 "key %u \"%.40s\" differs from the model: alg %u/%u len %u/%u usage %#x/%#x state %u/%u version %u/%u min %u/%u attrs %#x/%#x mirror %s/%d (got/model)",
+			 id, k->name, nla_u32v(tb[KVAULT_A_KEY_ALG]), k->v.alg,
+			 nla_u32v(tb[KVAULT_A_KEY_LEN]), k->v.len, nla_u32v(tb[KVAULT_A_KEY_USAGE]),
+			 k->v.usage, state, k->v.state, ver, k->v.version, minv, k->v.min_version,
+			 attrs, k->v.attrs, tb[KVAULT_A_KEY_MIRROR_ID] ? "yes" : "no", k->v.mirror_id);
+		return 0;
+	}
+	return id;
+}
+
 /* ---- execution -------------------------------------------------------------------- */
 
 static void take_message(struct worker *w, struct genl_out *o,
@@ -994,6 +1424,20 @@ static void take_message(struct worker *w, struct genl_out *o,
 		return;
 	}
 	x = &o->x[k];
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		int err = 0;
+
+		x->ndone++;
+		if (nlh->nlmsg_len >= NL_HDR + 4)
+			memcpy(&err, (const uint8_t *)nlh + NL_HDR, 4);
+		else
+			snprintf(x->bad, sizeof(x->bad), "short NLMSG_DONE");
+		x->done_err = err;
+		if (!x->dump || x->ndone > 1)
+			snprintf(x->bad, sizeof(x->bad), "NLMSG_DONE #%d to a %s", x->ndone,
+				 x->dump ? "dump" : "request that is no dump");
+		return;
+	}
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = (const void *)((const uint8_t *)nlh + NL_HDR);
 		size_t eo = sizeof(*e);
@@ -1027,6 +1471,33 @@ static void take_message(struct worker *w, struct genl_out *o,
 		size_t plen;
 
 		x->nreply++;
+		if (x->dump && nlh->nlmsg_len >= NL_HDR + GE_HDR && gh->cmd == x->cmd &&
+		    gh->version == KVAULT_GENL_VERSION && !x->bad[0]) {
+			uint32_t id;
+			size_t at;
+			int i;
+
+			plen = nlh->nlmsg_len - (NL_HDR + GE_HDR);
+			if (!(nlh->nlmsg_flags & NLM_F_MULTI) || x->ndone)
+				snprintf(x->bad, sizeof(x->bad), "dump message %d: flags %#x%s", x->nreply,
+					 nlh->nlmsg_flags, x->ndone ? ", after NLMSG_DONE" : "");
+			id = check_key_reply((const uint8_t *)gh + GE_HDR, plen, NULL, x->bad,
+					     sizeof(x->bad));
+			if (id && id <= x->last_id)
+				snprintf(x->bad, sizeof(x->bad), "dump lists key %u after key %u", id,
+					 x->last_id);
+			x->last_id = id;
+			for (i = 0; i < x->nwant && id && !x->bad[0]; i++)
+				if ((uint32_t)x->dwant[i].v.id == id) {
+					x->dwant[i].seen = true;
+					check_key_reply((const uint8_t *)gh + GE_HDR, plen, &x->dwant[i],
+							x->bad, sizeof(x->bad));
+				}
+			if (!x->bad[0] && leak_scan((const uint8_t *)gh + GE_HDR, plen, &at))
+				snprintf(x->bad, sizeof(x->bad), "key material pattern in dump message %d",
+					 x->nreply);
+			return;
+		}
 		if (x->nreply > 1 || nlh->nlmsg_len < (NL_HDR + GE_HDR)) {
 			snprintf(x->bad, sizeof(x->bad), "reply %d, length %u", x->nreply,
 				 nlh->nlmsg_len);
@@ -1040,10 +1511,18 @@ static void take_message(struct worker *w, struct genl_out *o,
 		plen = nlh->nlmsg_len - (NL_HDR + GE_HDR);
 		if (w->role != ROLE_PRIV)
 			return;		/* the finding is that it came at all */
-		if (x->cmd == KVAULT_CMD_STATUS)
+		if (x->cmd == KVAULT_CMD_STATUS) {
 			check_status_reply((const uint8_t *)gh + GE_HDR, plen, x);
-		else
+		} else if (x->cmd == KVAULT_CMD_KEY_GET) {
+			size_t at;
+
+			check_key_reply((const uint8_t *)gh + GE_HDR, plen,
+					x->want.v.x ? &x->want : NULL, x->bad, sizeof(x->bad));
+			if (!x->bad[0] && leak_scan((const uint8_t *)gh + GE_HDR, plen, &at))
+				snprintf(x->bad, sizeof(x->bad), "key material pattern in the reply");
+		} else {
 			check_pcr_reply((const uint8_t *)gh + GE_HDR, plen, x);
+		}
 		return;
 	}
 	snprintf(x->bad, sizeof(x->bad), "unexpected message type %u", nlh->nlmsg_type);
@@ -1107,6 +1586,11 @@ static void genl_exec(struct worker *w, void *vin, void *vout)
 		g = &fresh;
 		genl_sock_tune(w, g->fd);
 		sndbuf = w->sndbuf;
+		if (in->abandon) {	/* a small buffer: the dump must page */
+			int small = 4096;
+
+			setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+		}
 	}
 	/* leftovers of an earlier op on this socket */
 	if (drain(w, g->fd, NULL))
@@ -1138,7 +1622,18 @@ static void genl_exec(struct worker *w, void *vin, void *vout)
 
 		for (k = 0; k < o->nexp; k++)
 			want |= o->x[k].kind != GX_NONE;
-		if (!drain(w, g->fd, o) && want) {
+		if (in->abandon) {	/* one datagram, then close mid-dump */
+			ssize_t n = recv(g->fd, w->rx, w->rxcap, MSG_DONTWAIT);
+			const struct nlmsghdr *nlh;
+			size_t off;
+
+			for (off = 0; n > 0 && (size_t)n - off >= NL_HDR; off += AL4(nlh->nlmsg_len)) {
+				nlh = (const void *)(w->rx + off);
+				if (nlh->nlmsg_len < NL_HDR || nlh->nlmsg_len > (size_t)n - off)
+					break;
+				take_message(w, o, nlh);
+			}
+		} else if (!drain(w, g->fd, o) && want) {
 			struct pollfd pfd = { .fd = g->fd, .events = POLLIN };
 
 			if (poll(&pfd, 1, 2000) > 0)
@@ -1151,10 +1646,52 @@ static void genl_exec(struct worker *w, void *vin, void *vout)
 
 /* ---- checks -------------------------------------------------------------------------- */
 
-static enum fuzz_cmd genl_fc(uint8_t cmd)
+static enum fuzz_cmd genl_fc(uint8_t cmd, bool dump)
 {
 	return cmd == KVAULT_CMD_STATUS ? FC_GENL_STATUS :
-	       cmd == KVAULT_CMD_PCR_READ ? FC_GENL_PCR_READ : FC_GENL_UNKNOWN;
+	       cmd == KVAULT_CMD_PCR_READ ? FC_GENL_PCR_READ :
+	       cmd == KVAULT_CMD_KEY_GET ? (dump ? FC_GENL_KEY_DUMP : FC_GENL_KEY_GET) :
+	       FC_GENL_UNKNOWN;
+}
+
+/* A KEY_GET dump that ran: its end, its messages, the keys it must list. */
+static void check_dump(struct worker *w, const struct genl_in *in, const struct gexp *x,
+		       struct opctx *op, const char *who)
+{
+	int got = x->ndone ? x->done_err : x->nreply && in->abandon ? 0 : FUZZ_HIST_NOREPLY, i;
+	char sig[160];
+
+	fuzz_account(w, FC_GENL_KEY_DUMP, got,
+		     got == x->done_want || in->abandon ? ST_HANDLER : ST_NONE);
+	if (op->result == 0 || op->result == FUZZ_HIST_NOREPLY)
+		op->result = got;
+	if (x->bad[0]) {
+		snprintf(sig, sizeof(sig), "%s:KEY_GET:dump-message", who);
+		fuzz_finding(w, op, sig, "%s", x->bad);
+		return;
+	}
+	if (x->nack)
+		fuzz_finding(w, op, "genl:KEY_GET:dump-ack", "a dump got %d ACKs", x->nack);
+	if (in->abandon)
+		return;
+	if (x->ndone != 1 || x->done_err != x->done_want) {
+		snprintf(sig, sizeof(sig), "%s:KEY_GET:dump-done:%s!=%s", who,
+			 x->ndone ? errname(x->done_err) : "none", errname(x->done_want));
+		fuzz_finding(w, op, sig, "dump ended with %d NLMSG_DONE (errno %s) after %d messages, want one with %s",
+			     x->ndone, errname(x->done_err), x->nreply, errname(x->done_want));
+		return;
+	}
+	if (x->done_want && x->nreply)
+		fuzz_finding(w, op, "genl:KEY_GET:dump-refused-but-listed",
+			     "a dump refused with %s listed %d keys first", errname(x->done_err),
+			     x->nreply);
+	for (i = 0; i < x->nwant; i++)
+		if (!x->dwant[i].seen) {
+			fuzz_finding(w, op, "genl:KEY_GET:dump-missing-key",
+				     "the dump (%d keys) did not list key %d \"%.60s\", there all along",
+				     x->nreply, x->dwant[i].v.id, x->dwant[i].name);
+			return;
+		}
 }
 
 static void genl_check(struct worker *w, const void *vin, const void *vout,
@@ -1170,7 +1707,9 @@ static void genl_check(struct worker *w, const void *vin, const void *vout,
 	op->cmd = FC_GENL_UNKNOWN;
 	if (in->nmsg)
 		op->cmd = genl_fc(((const struct genlmsghdr *)(w->tx + in->moff[0] +
-							      NL_HDR))->cmd);
+							      NL_HDR))->cmd,
+				  (((const struct nlmsghdr *)(w->tx + in->moff[0]))->nlmsg_flags &
+				   NLM_F_DUMP) == NLM_F_DUMP);
 	op->result = o->send_rc;
 	if (o->stray[0])
 		fuzz_finding(w, op, "genl:stray", "%s", o->stray);
@@ -1186,12 +1725,16 @@ static void genl_check(struct worker *w, const void *vin, const void *vout,
 	}
 	for (k = 0; k < o->nexp; k++) {
 		const struct gexp *x = &o->x[k];
-		enum fuzz_cmd fc = genl_fc(x->cmd);
-		int got = x->nerr ? x->err : x->nreply ? 0 : FUZZ_HIST_NOREPLY;
+		enum fuzz_cmd fc = genl_fc(x->cmd, x->dump);
+		int got = x->nerr ? x->err : x->nreply || x->ndone ? 0 : FUZZ_HIST_NOREPLY;
 		bool ok;
 
 		if (k == 0)
 			op->result = got;
+		if (x->kind == GX_ANSWER && x->dump && !x->nerr) {
+			check_dump(w, in, x, op, who);
+			continue;
+		}
 		switch (x->kind) {
 		case GX_SKIP:
 			fuzz_account(w, fc, got, ST_NONE);
