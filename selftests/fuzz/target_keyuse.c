@@ -587,6 +587,30 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/*
+ * Keep a real output of key @u (a ciphertext of, or a signature over,
+ * @len bytes of @data) to decrypt or verify, mutated or not, later.
+ */
+static void make_real(struct ukey *u, int32_t id, int op, const uint8_t *data,
+		      uint32_t len, uint32_t out_len)
+{
+	struct pk_call c = {
+		.op = op, .id = id, .info = "", .in = data, .in_len = len,
+		.out_len = out_len, .out = pk_outbuf,
+	};
+	long n;
+
+	if (u->state != KVAULT_KEY_STATE_ENABLED || u->revoked)
+		return;
+	n = pk_do(&c);
+	if (n <= 0 || (size_t)n > sizeof(u->ct) || n > (long)out_len)
+		return;
+	memcpy(u->ct, pk_outbuf, (size_t)n);
+	u->ct_len = (uint32_t)n;
+	memcpy(u->pt, data, len);
+	u->pt_len = len;
+}
+
 /* Fill @o->ex with what a pkey op on live key @u must give (up to the crypto). */
 static void pk_predict(const struct u_in *in, const struct ukey *u,
 		       const struct uk_kind *kd, int parse, const char *enc,
@@ -742,27 +766,8 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 			out_len = vq.max_enc_size;
 	} else if (in->op == U_DEC) {
 		/* a real ciphertext of this key, maybe mutated */
-		if (!u->ct_len && u->state == KVAULT_KEY_STATE_ENABLED && !u->revoked &&
-		    (kd->usage & KVAULT_USAGE_ENCRYPT) && !kd->mac && has_ops(kd)) {
-			memset(&c, 0, sizeof(c));
-			c.op = KEYCTL_PKEY_ENCRYPT;
-			c.id = o->id;
-			c.info = "";
-			c.in = data;
-			c.in_len = 48;
-			c.out_len = vq.max_enc_size;
-			c.out = pk_outbuf;
-			if (pk_do(&c) == 48 + KVAULT_CIPHERTEXT_OVERHEAD) {
-				memcpy(u->ct, pk_outbuf, 48 + KVAULT_CIPHERTEXT_OVERHEAD);
-				u->ct_len = 48 + KVAULT_CIPHERTEXT_OVERHEAD;
-				memcpy(u->pt, data, 48);
-				u->pt_len = 48;
-			}
-			c.op = pk_op(in->op);
-			c.id = in->mut == M_STALE && u->stale_id ? u->stale_id :
-			       in->mut == M_BADID ? in->bad_id : o->id;
-			c.info = in->info_null ? NULL : in->info;
-		}
+		if (!u->ct_len && (kd->usage & KVAULT_USAGE_ENCRYPT) && !kd->mac && has_ops(kd))
+			make_real(u, o->id, KEYCTL_PKEY_ENCRYPT, data, 48, vq.max_enc_size);
 		in_len = u->ct_len;
 		memcpy(work, u->ct, u->ct_len);
 		valid_ct = u->ct_len > 0;
@@ -782,27 +787,8 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 		ver = in_len >= 4 ? be32(work) : 0;
 		out_len = vq.max_dec_size ? vq.max_dec_size : PK_DATA_MAX;
 	} else {	/* verify: a real signature of this key over u->pt */
-		if (!u->ct_len && u->state == KVAULT_KEY_STATE_ENABLED && !u->revoked &&
-		    (kd->usage & KVAULT_USAGE_SIGN) && kd->mac) {
-			memset(&c, 0, sizeof(c));
-			c.op = KEYCTL_PKEY_SIGN;
-			c.id = o->id;
-			c.info = "";
-			c.in = data;
-			c.in_len = 40;
-			c.out_len = 4 + kd->mac;
-			c.out = pk_outbuf;
-			if (pk_do(&c) == 4 + kd->mac) {
-				memcpy(u->ct, pk_outbuf, 4 + kd->mac);
-				u->ct_len = 4 + kd->mac;
-				memcpy(u->pt, data, 40);
-				u->pt_len = 40;
-			}
-			c.op = pk_op(in->op);
-			c.id = in->mut == M_STALE && u->stale_id ? u->stale_id :
-			       in->mut == M_BADID ? in->bad_id : o->id;
-			c.info = in->info_null ? NULL : in->info;
-		}
+		if (!u->ct_len && (kd->usage & KVAULT_USAGE_SIGN) && kd->mac)
+			make_real(u, o->id, KEYCTL_PKEY_SIGN, data, 40, 4 + kd->mac);
 		memcpy(work, u->ct, u->ct_len);
 		out_len = u->ct_len ? u->ct_len : 4 + (kd->mac ? kd->mac : 32);
 		if (!u->ct_len)
