@@ -615,7 +615,7 @@ static void make_real(struct ukey *u, int32_t id, int op, const uint8_t *data,
 static void pk_predict(const struct u_in *in, const struct ukey *u,
 		       const struct uk_kind *kd, int parse, const char *enc,
 		       const char *hash, bool sizes_bad, uint32_t ver,
-		       uint32_t in_len, struct expect *e)
+		       uint32_t in_len, uint32_t out_len, struct expect *e)
 {
 	unsigned int op = in->op;
 	uint32_t need = op == U_ENC ? KVAULT_USAGE_ENCRYPT : op == U_DEC ? KVAULT_USAGE_DECRYPT :
@@ -647,20 +647,36 @@ static void pk_predict(const struct u_in *in, const struct ukey *u,
 	}
 	if (sizes_bad)
 		expect_add(e, -EINVAL);
+	rc = 0;
 	if (aes != (op == U_ENC || op == U_DEC))
 		rc = -EOPNOTSUPP;
 	else if (!(kd->usage & need))
 		rc = -EKEYREJECTED;
-	else if (op == U_DEC && in_len < KVAULT_CIPHERTEXT_OVERHEAD)
-		rc = -EINVAL;
-	else if ((op == U_DEC || op == U_VERIFY) && !ver)
-		rc = -ENOKEY;
-	else if (u->state != KVAULT_KEY_STATE_ENABLED)
-		rc = -ENOKEY;
-	else if ((op == U_DEC || op == U_VERIFY) && (ver < u->min_version || ver > u->version))
-		rc = -ENOKEY;
-	else
-		rc = 0;	/* decrypt/verify: 0 or EBADMSG, decided by the caller */
+	else if (op == U_DEC ? in_len < KVAULT_CIPHERTEXT_OVERHEAD ||
+				  in_len > PK_DATA_MAX + KVAULT_CIPHERTEXT_OVERHEAD :
+		 op != U_VERIFY && in_len > PK_DATA_MAX)
+		rc = -EINVAL;	/* kvault's own input limits */
+	if (!rc) {
+		uint32_t res = op == U_ENC ? in_len + KVAULT_CIPHERTEXT_OVERHEAD :
+			       op == U_DEC ? in_len - KVAULT_CIPHERTEXT_OVERHEAD : 4 + kd->mac;
+
+		/*
+		 * Cores that pass out_len and in2_len through: EMSGSIZE for an
+		 * out_len below the result, EBADMSG for a signature of another
+		 * length. Newer ones hand kvault the query's maximum (uapi).
+		 */
+		if (op != U_VERIFY && res > out_len)
+			expect_add(e, -EMSGSIZE);
+		if (op == U_VERIFY && out_len != 4 + kd->mac)
+			expect_add(e, -EBADMSG);
+		if ((op == U_DEC || op == U_VERIFY) && !ver)
+			rc = -ENOKEY;
+		else if (u->state != KVAULT_KEY_STATE_ENABLED)
+			rc = -ENOKEY;
+		else if ((op == U_DEC || op == U_VERIFY) &&
+			 (ver < u->min_version || ver > u->version))
+			rc = -ENOKEY;
+	}
 	expect_add(e, rc);
 	e->stage = rc == 0 || rc == -ENOKEY ? ST_HANDLER : ST_NONE;
 }
@@ -728,7 +744,7 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 			expect_set(&o->ex, -EINVAL, ST_NONE);
 			return;
 		}
-		pk_predict(in, u, kd, parse, enc, hash, false, 0, 0, &o->ex);
+		pk_predict(in, u, kd, parse, enc, hash, false, 0, 0, 0, &o->ex);
 		if (o->rc == 0) {
 			uint32_t ops = 0;
 
@@ -832,7 +848,10 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 		stale_expect(parse, &o->ex);
 		return;
 	}
-	pk_predict(in, u, kd, parse, enc, hash, !old_ok || !new_ok, ver, in_len, &o->ex);
+	if (in->op == U_VERIFY && out_len < sizeof(work))	/* nothing of it past in2_len */
+		memset(work + out_len, 0, sizeof(work) - out_len);
+	pk_predict(in, u, kd, parse, enc, hash, !old_ok || !new_ok, ver, in_len, out_len,
+		   &o->ex);
 	if (in->op == U_VERIFY && expect_has(&o->ex, 0) && (mutated || !valid_ct)) {
 		/* the signature or data changed: only the crypto can refuse it */
 		o->ex.v[o->ex.n - 1] = -EBADMSG;
@@ -864,10 +883,16 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 	if (o->ret <= 0)
 		return;
 	/* a success: how much it wrote, and what */
-	if ((uint64_t)o->ret > out_len) {
+	/*
+	 * Newer keyring cores hand kvault a buffer of the query's maximum and
+	 * copy the whole result back whatever out_len says (uapi "Sizes"): a
+	 * result above out_len is theirs, one above that maximum overflowed it.
+	 */
+	if ((uint64_t)o->ret > (in->op == U_SIGN ? vq.max_sig_size :
+				vq.max_enc_size > vq.max_dec_size ? vq.max_enc_size : vq.max_dec_size)) {
 		snprintf(o->bad, sizeof(o->bad),
-			 "returned %ld bytes with out_len %u: the kernel wrote past its %u-byte buffer",
-			 o->ret, out_len, out_len);
+			 "returned %ld bytes, more than query's maximum: the kernel wrote past its buffer",
+			 o->ret);
 		return;
 	}
 	if (leak_scan(pk_outbuf, (size_t)o->ret, &i)) {
@@ -1015,42 +1040,34 @@ static void u_publish(struct worker *w, struct u_in *in, struct u_out *o)
 			return;
 		}
 	}
+	/* the argument is written back before anything is done (uapi order) */
+	if (!mem_writable(&w->mem, a, n)) {
+		expect_set(&o->ex, -EFAULT, ST_NONE);
+		return;
+	}
 	if (p.id ? p.id != o->id : strcmp(p.name, name)) {
 		/* a stale generation (ENOENT once collected) or no key at all */
 		expect_set(&o->ex, -ENOENT, ST_HANDLER);
-		if (p.id && p.id == u->stale_id) {
-			if (publish && !(kd->usage & KVAULT_USAGE_CRYPTO_API))
-				expect_add(&o->ex, -EKEYREJECTED);
-			if (publish) {
-				expect_add(&o->ex, -ENOKEY);
-				expect_add(&o->ex, -EKEYREVOKED);
-				expect_add(&o->ex, -EACCES);
-			}
+		if (publish && p.id && p.id == u->stale_id) {
+			expect_add(&o->ex, -ENOKEY);
+			expect_add(&o->ex, -EKEYREVOKED);
+			expect_add(&o->ex, -EACCES);	/* destroyed: unlinked, not possessed */
 		}
 		return;
 	}
-	/* the key itself */
+	/* the key itself, in setkey's order */
 	if (!publish) {
 		expect_set(&o->ex, u->mirror_id ? 0 : -ENOENT, ST_HANDLER);
 		if (!o->rc)
 			u->mirror_id = 0;
-	} else if (!(kd->usage & KVAULT_USAGE_CRYPTO_API)) {
-		expect_set(&o->ex, -EKEYREJECTED, ST_HANDLER);
 	} else if (u->revoked) {
 		expect_set(&o->ex, -EKEYREVOKED, ST_HANDLER);
+	} else if (!(kd->usage & KVAULT_USAGE_CRYPTO_API)) {
+		expect_set(&o->ex, -EKEYREJECTED, ST_HANDLER);
 	} else if (u->state != KVAULT_KEY_STATE_ENABLED) {
 		expect_set(&o->ex, -ENOKEY, ST_HANDLER);
 	} else {
 		expect_set(&o->ex, 0, ST_HANDLER);
-	}
-	if (!mem_writable(&w->mem, a, n) && expect_has(&o->ex, 0)) {
-		expect_set(&o->ex, -EFAULT, ST_HANDLER);
-		/* the op is done, its reply lost: the model cannot know the mirror */
-		if (o->rc == -EFAULT && publish) {
-			u->mirror_id = -1;
-			u->mirror_ver = u->version;
-		}
-		return;
 	}
 	if (o->rc || !expect_has(&o->ex, 0))
 		return;
