@@ -929,6 +929,9 @@ static bool key_known(struct worker *w, int32_t id, const char *name, struct kwa
 	return false;
 }
 
+/* A dump this datagram started may still run: another one gets EBUSY. */
+static __thread bool dump_started;
+
 /*
  * KEY_GET, past the policy and the permission checks: the doit
  * (kvault_genl_key_get(): flags, exactly one of ID and name, a key ID or
@@ -949,7 +952,10 @@ static void predict_key_get(struct worker *w, const uint8_t **tb,
 		x->dump = true;
 		expect_set(e, 0, ST_HANDLER);
 		expect_add(e, -ENOMEM);
+		if (dump_started)	/* netlink runs one dump per socket at a time */
+			expect_add(e, -EBUSY);
 		x->done_want = v32 || tb[KVAULT_A_KEY_ID] || tb[KVAULT_A_KEY_NAME] ? -EINVAL : 0;
+		dump_started |= !x->done_want;	/* it may go on past its first datagram */
 		if (x->done_want || w->role != ROLE_PRIV)
 			return;
 		for (i = 0; i < KEYS_SLOTS + KEYUSE_KINDS; i++) {
@@ -1603,6 +1609,7 @@ static void genl_exec(struct worker *w, void *vin, void *vout)
 
 	/* which messages the kernel will look at, and what each must get */
 	o->nexp = 0;
+	dump_started = false;
 	while (o->nexp < MAX_MSGS && in->total - off >= NL_HDR) {
 		used = predict_msg(w, w->tx + off, in->total - off, &o->x[o->nexp]);
 		o->nexp++;
