@@ -92,6 +92,7 @@ struct gexp {
 	uint8_t cmd;
 	uint16_t bank;
 	uint32_t mask;
+	bool dump_req;		/* a KEY_GET with NLM_F_DUMP (for the statistics) */
 	bool dump;		/* a KEY_GET dump runs: replies, then NLMSG_DONE */
 	int done_want;		/* ...and the errno NLMSG_DONE must carry */
 	struct kwant want;	/* KEY_GET doit: the key, if v.x is set */
@@ -1038,6 +1039,7 @@ static size_t predict_msg(struct worker *w, const uint8_t *p, size_t avail,
 	if (used > avail)
 		used = avail;
 	x->cmd = nlh->nlmsg_len >= NL_HDR + 1 ? gh->cmd : 0;
+	x->dump_req = x->cmd == KVAULT_CMD_KEY_GET && (flags & NLM_F_DUMP) == NLM_F_DUMP;
 	x->ack = flags & NLM_F_ACK;
 	/* netlink_rcv_skb() hands only requests of a real type to genl */
 	if (!(flags & NLM_F_REQUEST) || nlh->nlmsg_type < NLMSG_MIN_TYPE) {
@@ -1732,7 +1734,7 @@ static void genl_check(struct worker *w, const void *vin, const void *vout,
 	}
 	for (k = 0; k < o->nexp; k++) {
 		const struct gexp *x = &o->x[k];
-		enum fuzz_cmd fc = genl_fc(x->cmd, x->dump);
+		enum fuzz_cmd fc = genl_fc(x->cmd, x->dump_req);
 		int got = x->nerr ? x->err : x->nreply || x->ndone ? 0 : FUZZ_HIST_NOREPLY;
 		bool ok;
 
