@@ -34,10 +34,13 @@ module:
 $(KSFT_DIR)/kselftest_harness.h:
 	@echo "the kselftest harness is not in $(KSFT_DIR); run 'make deps' first" >&2; exit 1
 
-userspace: $(KSFT_DIR)/kselftest_harness.h
-	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR)
+# libkvault and kvaultctl need only the distribution's packages; the tests
+# (host unit tests, guest selftests) also need the kselftest harness that
+# `make deps` extracts from linux-source.
+userspace:
+	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) lib kvaultctl
 
-selftests: userspace
+selftests: userspace $(KSFT_DIR)/kselftest_harness.h
 	$(MAKE) -C selftests TOP=$(TOP) BUILD=$(BUILD)/selftests KSFT_DIR=$(KSFT_DIR) \
 		LIBKVAULT=$(BUILD)/userspace/lib
 
@@ -59,7 +62,7 @@ lint: deps
 check-debug: deps
 	scripts/check-debug.sh
 
-check-unit: userspace
+check-unit: userspace $(KSFT_DIR)/kselftest_harness.h
 	$(MAKE) -C userspace TOP=$(TOP) BUILD=$(BUILD)/userspace KSFT_DIR=$(KSFT_DIR) test
 
 # The demo (scripts/demo.sh): a sealed key, a dm-crypt volume across a guest
