@@ -31,6 +31,21 @@ else
 	exit 1
 fi
 
+# A test binary that crashed, is missing or stopped early prints no "not ok"
+# for the tests it never ran: its plan and exit code show it. (The harness
+# exits 0 when all pass, 4 when all were skipped.)
+binary_finished() {	# binary_finished NAME EXIT-CODE
+	tap=$out/$1.tap
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$tap" 2>/dev/null | head -n 1)
+	ran=$(grep -scE '^(ok|not ok) ' "$tap")
+	ran=${ran:-0}
+	if [ -z "$plan" ] || [ "$ran" -ne "$plan" ]; then
+		suite not-ok "$1 reported $ran of ${plan:-an unknown number of} tests (exit $2)"
+	elif [ "$2" -ne 0 ] && [ "$2" -ne 4 ] && ! grep -q '^not ok ' "$tap"; then
+		suite not-ok "$1 exited $2 with no failed test"
+	fi
+}
+
 # Seconds per test binary go to test-seconds: the kselftest harness kills a
 # test after its timeout, and these show how close a loaded host gets.
 for t in $tests; do
@@ -41,6 +56,7 @@ for t in $tests; do
 	echo "$t $(($(date +%s) - t0))" >> "$out/test-seconds"
 	echo "== $t exited $rc"
 	cat "$out/$t.tap"
+	binary_finished "$t" "$rc"
 done
 
 if rmmod kvault; then
