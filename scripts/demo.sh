@@ -74,6 +74,10 @@ guest_setup() {	# KO CTLDIR
 }
 
 guest_boot1() {
+	step "0. The TPM and the measured-boot state, read by the kernel"
+	say "kvault talks to the TPM through the kernel's TPM driver, not /dev/tpm*."
+	run kvaultctl status
+	run kvaultctl pcr read 7,16
 	step "1. Create a vault key and seal it to PCRs"
 	say "The kernel makes the key's 64 bytes; no process ever sees them."
 	run kvaultctl key create "$KEY" --alg aes-xts-512 --usage crypto-api
