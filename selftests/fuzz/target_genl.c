@@ -807,7 +807,7 @@ static void genl_describe(struct worker *w, const void *vin, char *buf,
 	}
 	if (verbose) {
 		off = bprintf(buf, len, off, "\n  datagram (nlmsg_seq is set at run time):");
-		off = hexdump(buf, len, off, w->tx, in->total, 1024);
+		hexdump(buf, len, off, w->tx, in->total, 1024);
 	}
 }
 
