@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "volconf.h"
 
@@ -189,6 +191,189 @@ int kvaultctl_volume_line(char *line, struct kvaultctl_volume *vol,
 			return -EINVAL;
 	}
 	return 1;
+}
+
+static const char *file_type(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:	return "a directory";
+	case S_IFIFO:	return "a FIFO";
+	case S_IFCHR:	return "a character device";
+	case S_IFBLK:	return "a block device";
+	case S_IFSOCK:	return "a socket";
+	default:	return "not a regular file";
+	}
+}
+
+int kvaultctl_volumes_stat_check(const struct stat *st, uid_t euid,
+				 char *why, size_t whylen)
+{
+	if (!S_ISREG(st->st_mode))
+		why_set(why, whylen, "not a regular file (%s)",
+			file_type(st->st_mode));
+	else if (st->st_size > KVAULTCTL_VOLUMES_SIZE_MAX)
+		why_set(why, whylen, "larger than %d bytes",
+			KVAULTCTL_VOLUMES_SIZE_MAX);
+	else if (st->st_uid != 0 && (euid == 0 || st->st_uid != euid))
+		why_set(why, whylen, "owned by uid %u, not by root%s",
+			(unsigned int)st->st_uid,
+			euid ? " or the user running kvaultctl" : "");
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		why_set(why, whylen,
+			"writable by its group or others (mode %04o; chmod go-w it)",
+			(unsigned int)(st->st_mode & 07777));
+	else
+		return 0;
+	return -EPERM;
+}
+
+void kvaultctl_volumes_init(struct kvaultctl_volumes_file *vf, FILE *f)
+{
+	memset(vf, 0, sizeof(*vf));
+	vf->f = f;
+}
+
+int kvaultctl_volumes_open(struct kvaultctl_volumes_file *vf, const char *path,
+			   char *why, size_t whylen)
+{
+	struct stat st;
+	FILE *f;
+	int fd, ret;
+
+	kvaultctl_volumes_init(vf, NULL);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		why_set(why, whylen, "%s", strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		why_set(why, whylen, "%s", strerror(errno));
+		close(fd);
+		return ret;
+	}
+	ret = kvaultctl_volumes_stat_check(&st, geteuid(), why, whylen);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		why_set(why, whylen, "%s", strerror(errno));
+		close(fd);
+		return ret;
+	}
+	vf->f = f;
+	return 0;
+}
+
+void kvaultctl_volumes_close(struct kvaultctl_volumes_file *vf)
+{
+	if (vf->f)
+		fclose(vf->f);
+	free(vf->seen);
+	memset(vf, 0, sizeof(*vf));
+}
+
+/*
+ * The next line into @vf->line without its newline: 1, 0 at the end,
+ * -EINVAL for a line too long or with a NUL byte (read to its end),
+ * -EFBIG past a cap, -EIO.
+ */
+static int read_line(struct kvaultctl_volumes_file *vf, char *why,
+		     size_t whylen)
+{
+	size_t n = 0;
+	bool nul = false;
+	int c = EOF;
+
+	if (vf->line_no < KVAULTCTL_VOLUMES_LINES_MAX) {
+		while ((c = getc(vf->f)) != EOF) {
+			if (++vf->size > KVAULTCTL_VOLUMES_SIZE_MAX) {
+				why_set(why, whylen,
+					"the file is larger than %d bytes; the rest is not read",
+					KVAULTCTL_VOLUMES_SIZE_MAX);
+				return -EFBIG;
+			}
+			if (c == '\n')
+				break;
+			if (c == '\0')
+				nul = true;
+			if (n < KVAULTCTL_VOLUMES_LINE_MAX)
+				vf->line[n] = (char)c;
+			n++;
+		}
+	} else if ((c = getc(vf->f)) != EOF) {
+		why_set(why, whylen,
+			"the file has more than %d lines; the rest is not read",
+			KVAULTCTL_VOLUMES_LINES_MAX);
+		return -EFBIG;
+	}
+	if (ferror(vf->f)) {
+		why_set(why, whylen, "read error: %s", strerror(EIO));
+		return -EIO;
+	}
+	if (c == EOF && n == 0)
+		return 0;
+	vf->line_no++;
+	vf->line[n < KVAULTCTL_VOLUMES_LINE_MAX ? n :
+		 KVAULTCTL_VOLUMES_LINE_MAX] = '\0';
+	if (n > KVAULTCTL_VOLUMES_LINE_MAX)
+		return why_set(why, whylen, "line too long (more than %d bytes)",
+			       KVAULTCTL_VOLUMES_LINE_MAX);
+	if (nul)
+		return why_set(why, whylen,
+			       "the line contains a NUL byte (the volumes file is text)");
+	return 1;
+}
+
+/* A name of an earlier line: an error; else remembered. */
+static int check_duplicate(struct kvaultctl_volumes_file *vf,
+			   const char *name, char *why, size_t whylen)
+{
+	struct kvaultctl_volumes_seen *seen;
+	unsigned int i;
+
+	for (i = 0; i < vf->n_seen; i++)
+		if (!strcmp(vf->seen[i].name, name))
+			return why_set(why, whylen,
+				       "volume name '%s' is used on line %u already",
+				       name, vf->seen[i].line_no);
+	/* power-of-two sizes; n_seen < KVAULTCTL_VOLUMES_LINES_MAX */
+	if (!(vf->n_seen & (vf->n_seen - 1))) {
+		seen = realloc(vf->seen, (vf->n_seen ? 2 * vf->n_seen : 1) *
+			       sizeof(*seen));
+		if (!seen) {
+			why_set(why, whylen, "%s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		vf->seen = seen;
+	}
+	snprintf(vf->seen[vf->n_seen].name, sizeof(vf->seen[0].name), "%s",
+		 name);
+	vf->seen[vf->n_seen++].line_no = vf->line_no;
+	return 0;
+}
+
+int kvaultctl_volumes_next(struct kvaultctl_volumes_file *vf,
+			   struct kvaultctl_volume *vol, char *why,
+			   size_t whylen)
+{
+	int ret;
+
+	do {
+		ret = read_line(vf, why, whylen);
+		if (ret <= 0)
+			return ret;
+		ret = kvaultctl_volume_line(vf->line, vol, why, whylen);
+	} while (ret == 0);
+	if (ret < 0)
+		return ret;
+	ret = check_duplicate(vf, vol->name, why, whylen);
+	return ret ? ret : 1;
 }
 
 int kvaultctl_volume_params(const char *hexref, const char *device,

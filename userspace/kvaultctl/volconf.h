@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pure side of kvaultctl's dm-crypt volumes: option values, the
- * volumes file (/etc/kvault/volumes), and the dm-crypt table that uses a
- * vault key by reference, built and read back. Nothing here touches the
- * system; volume.c does.
+ * volumes file (/etc/kvault/volumes) checked and read, and the dm-crypt
+ * table that uses a vault key by reference, built and read back. Nothing
+ * here touches device-mapper or the vault; volume.c does.
  */
 #ifndef KVAULTCTL_VOLCONF_H
 #define KVAULTCTL_VOLCONF_H
@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "libkvault.h"
 #include "parse.h"
@@ -63,6 +66,64 @@ int kvaultctl_volume_key_version(const char *s, uint32_t *version);
  */
 int kvaultctl_volume_line(char *line, struct kvaultctl_volume *vol,
 			  char *why, size_t whylen);
+
+/*
+ * Caps on the volumes file: a longer line is refused on its own, a larger
+ * file or one with more lines is refused from there on.
+ */
+#define KVAULTCTL_VOLUMES_LINE_MAX	4096	/* bytes, without the newline */
+#define KVAULTCTL_VOLUMES_LINES_MAX	10000
+#define KVAULTCTL_VOLUMES_SIZE_MAX	(1024 * 1024)
+
+/*
+ * Whether the volumes file, as fstat() sees it, may be trusted by a process
+ * of effective user @euid (as sshd and sudo judge their configuration): a
+ * regular file of at most KVAULTCTL_VOLUMES_SIZE_MAX bytes, owned by root
+ * (or, for a user other than root, by that user), not writable by group or
+ * others. 0, or -EPERM with @why saying what is wrong.
+ */
+int kvaultctl_volumes_stat_check(const struct stat *st, uid_t euid,
+				 char *why, size_t whylen);
+
+/* A volumes file being read: kvaultctl_volumes_next() line by line. */
+struct kvaultctl_volumes_file {
+	FILE *f;
+	unsigned int line_no;		/* of the line last returned */
+	size_t size;			/* bytes read so far */
+	char line[KVAULTCTL_VOLUMES_LINE_MAX + 1];
+	struct kvaultctl_volumes_seen {	/* names so far, for duplicates */
+		char name[KVAULTCTL_VOLUME_NAME_MAX + 1];
+		unsigned int line_no;
+	} *seen;
+	unsigned int n_seen;
+};
+
+/*
+ * Open @path for reading without blocking (a FIFO with no writer is
+ * refused, not waited for) and check it with kvaultctl_volumes_stat_check()
+ * for geteuid(). 0, or a negative errno value with @why saying what is
+ * wrong.
+ */
+int kvaultctl_volumes_open(struct kvaultctl_volumes_file *vf, const char *path,
+			   char *why, size_t whylen);
+/* Read an open stream @f (taken over: closed by kvaultctl_volumes_close). */
+void kvaultctl_volumes_init(struct kvaultctl_volumes_file *vf, FILE *f);
+void kvaultctl_volumes_close(struct kvaultctl_volumes_file *vf);
+
+/*
+ * The next volume of the file, past blank and comment lines; @vol points
+ * into @vf until the next call.
+ *
+ * Return: 1 with @vol filled; 0 at the end of the file; -EINVAL for a bad
+ * line (too long, a NUL byte, a kvaultctl_volume_line() error, a name an
+ * earlier line has), with @why saying what is wrong and @vf->line_no its
+ * number: call again for the next line; -EFBIG (the file is over a cap),
+ * -EIO (a read error) or -ENOMEM, with @why set: the rest of the file is
+ * not read.
+ */
+int kvaultctl_volumes_next(struct kvaultctl_volumes_file *vf,
+			   struct kvaultctl_volume *vol, char *why,
+			   size_t whylen);
 
 /*
  * The dm-crypt table's parameters for @vol's device with the key reference

@@ -500,46 +500,42 @@ static void print_summary_json(const char *path, bool close,
 	json_finish(&w);
 }
 
-/* Every line of the volumes file, opened (or closed with @close). */
+/*
+ * Every volume of the volumes file, opened (or closed with @close). A file
+ * that may not be trusted is not read at all; a bad line is reported with
+ * its number and counted as failed.
+ */
 static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 		      bool close)
 {
 	const char *path = a->config ? a->config : KVAULTCTL_VOLUMES_CONFIG;
-	unsigned int line_no = 0, done = 0, skipped = 0, failed = 0;
-	char line[4096 + 2], why[256], where[4096 + 32];
+	unsigned int done = 0, skipped = 0, failed = 0;
+	char why[256], where[4096 + 32];
 	char params[KVAULTCTL_VOLUME_PARAMS_MAX];
+	struct kvaultctl_volumes_file vf;
 	struct kvaultctl_volume vol;
 	struct kvaultctl_crypt_table t;
 	uint64_t sectors;
-	FILE *f;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		fprintf(stderr, PFX "cannot read %s: %s\n", path,
-			strerror(errno));
+	ret = kvaultctl_volumes_open(&vf, path, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, PFX "cannot read %s: %s\n", path, why);
 		return KVAULTCTL_EXIT_FAIL;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		line_no++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fprintf(stderr, PFX "%s:%u: line too long\n", path,
-				line_no);
+	while ((ret = kvaultctl_volumes_next(&vf, &vol, why, sizeof(why)))) {
+		if (ret == -EINVAL) {
+			fprintf(stderr, PFX "%s:%u: %s\n", path, vf.line_no,
+				why);
 			failed++;
-			while (fgets(line, sizeof(line), f) &&
-			       !strchr(line, '\n'))
-				;
 			continue;
 		}
-		ret = kvaultctl_volume_line(line, &vol, why, sizeof(why));
-		if (ret == 0)
-			continue;
 		if (ret < 0) {
-			fprintf(stderr, PFX "%s:%u: %s\n", path, line_no, why);
+			fprintf(stderr, PFX "%s: %s\n", path, why);
 			failed++;
-			continue;
+			break;
 		}
-		snprintf(where, sizeof(where), "%s:%u: ", path, line_no);
+		snprintf(where, sizeof(where), "%s:%u: ", path, vf.line_no);
 		/* is it open? (quietly: a missing device is the usual case) */
 		ret = dm_run(DM_DEVICE_TABLE, vol.name, 0, params,
 			     sizeof(params), &sectors);
@@ -572,11 +568,7 @@ static int volume_all(struct kvault *kv, const struct kvaultctl_args *a,
 		else
 			done++;
 	}
-	if (ferror(f)) {
-		fprintf(stderr, PFX "reading %s: %s\n", path, strerror(EIO));
-		failed++;
-	}
-	fclose(f);
+	kvaultctl_volumes_close(&vf);
 	if (a->json)
 		print_summary_json(path, close, done, skipped, failed);
 	else

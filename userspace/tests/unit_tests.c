@@ -2306,6 +2306,226 @@ TEST(volume_config_bad_lines)
 	}
 }
 
+TEST(volume_file_stat_check)
+{
+	static const struct {
+		mode_t mode;
+		uid_t uid, euid;
+		off_t size;
+		const char *why;	/* NULL: accepted */
+	} cases[] = {
+		{ S_IFREG | 0644, 0, 0, 100, NULL },
+		{ S_IFREG | 0600, 1000, 1000, 100, NULL },
+		{ S_IFREG | 0644, 0, 1000, 100, NULL },
+		{ S_IFREG | 0644, 0, 0, KVAULTCTL_VOLUMES_SIZE_MAX, NULL },
+		{ S_IFIFO | 0600, 0, 0, 0, "not a regular file (a FIFO)" },
+		{ S_IFCHR | 0666, 0, 0, 0, "not a regular file (a character device)" },
+		{ S_IFDIR | 0755, 0, 0, 4096, "not a regular file (a directory)" },
+		{ S_IFREG | 0644, 0, 0, KVAULTCTL_VOLUMES_SIZE_MAX + 1,
+		  "larger than 1048576 bytes" },
+		{ S_IFREG | 0644, 1000, 0, 100, "owned by uid 1000, not by root" },
+		{ S_IFREG | 0644, 1000, 1001, 100,
+		  "owned by uid 1000, not by root or the user running kvaultctl" },
+		{ S_IFREG | 0664, 0, 0, 100,
+		  "writable by its group or others (mode 0664; chmod go-w it)" },
+		{ S_IFREG | 0602, 0, 0, 100,
+		  "writable by its group or others (mode 0602; chmod go-w it)" },
+		{ S_IFREG | 0620, 1000, 1000, 100,
+		  "writable by its group or others (mode 0620; chmod go-w it)" },
+	};
+	struct stat st;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&st, 0, sizeof(st));
+		st.st_mode = cases[i].mode;
+		st.st_uid = cases[i].uid;
+		st.st_size = cases[i].size;
+		why[0] = '\0';
+		EXPECT_EQ(cases[i].why ? -EPERM : 0,
+			  kvaultctl_volumes_stat_check(&st, cases[i].euid, why,
+						       sizeof(why)))
+			TH_LOG("case %zu: %s", i, why);
+		if (cases[i].why) {
+			EXPECT_STREQ(cases[i].why, why) TH_LOG("case %zu", i);
+		}
+	}
+}
+
+/* kvaultctl_volumes_open() of @path: its return, @why filled. */
+static int volumes_open_why(const char *path, char *why, size_t len)
+{
+	struct kvaultctl_volumes_file vf;
+	int ret;
+
+	why[0] = '\0';
+	ret = kvaultctl_volumes_open(&vf, path, why, len);
+	if (!ret)
+		kvaultctl_volumes_close(&vf);
+	return ret;
+}
+
+TEST(volume_file_open_refuses_untrusted)
+{
+	char dir[] = "/tmp/kvault-volconf-XXXXXX", path[64], why[256];
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	/* a FIFO with no writer: refused at once, not waited for */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	EXPECT_EQ(-EPERM, volumes_open_why(path, why, sizeof(why)));
+	EXPECT_STREQ("not a regular file (a FIFO)", why);
+	unlink(path);
+	EXPECT_EQ(-EPERM, volumes_open_why("/dev/zero", why, sizeof(why)));
+	EXPECT_STREQ("not a regular file (a character device)", why);
+	EXPECT_EQ(-EPERM, volumes_open_why(dir, why, sizeof(why)));
+	EXPECT_STREQ("not a regular file (a directory)", why);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	EXPECT_EQ(-ENOENT, volumes_open_why(path, why, sizeof(why)));
+	EXPECT_STREQ("No such file or directory", why);
+
+	snprintf(path, sizeof(path), "%s/volumes", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, volumes_open_why(path, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_EQ(0, chmod(path, 0666));
+	EXPECT_EQ(-EPERM, volumes_open_why(path, why, sizeof(why)));
+	EXPECT_STREQ("writable by its group or others (mode 0666; chmod go-w it)", why);
+	ASSERT_EQ(0, chmod(path, 0644));
+	if (geteuid() == 0) {
+		ASSERT_EQ(0, chown(path, 1, 0));
+		EXPECT_EQ(-EPERM, volumes_open_why(path, why, sizeof(why)));
+		EXPECT_STREQ("owned by uid 1, not by root", why);
+	} else {
+		TH_LOG("not root: the owner check for root is not run");
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
+/* What kvaultctl_volumes_next() returned, with the line number and why. */
+struct volumes_step {
+	int ret;
+	unsigned int line_no;
+	const char *name_or_why;
+};
+
+static void volumes_expect(struct __test_metadata *_metadata, FILE *f,
+			   const struct volumes_step *steps, size_t n)
+{
+	struct kvaultctl_volumes_file vf;
+	struct kvaultctl_volume vol;
+	char why[256];
+	size_t i;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	kvaultctl_volumes_init(&vf, f);
+	for (i = 0; i < n; i++) {
+		why[0] = '\0';
+		ret = kvaultctl_volumes_next(&vf, &vol, why, sizeof(why));
+		EXPECT_EQ(steps[i].ret, ret) TH_LOG("step %zu: %s", i, why);
+		if (steps[i].ret > 0 && ret > 0) {
+			EXPECT_STREQ(steps[i].name_or_why, vol.name);
+		} else if (steps[i].ret < 0) {
+			EXPECT_STREQ(steps[i].name_or_why, why) TH_LOG("step %zu", i);
+		}
+		if (steps[i].ret) {
+			EXPECT_EQ(steps[i].line_no, vf.line_no) TH_LOG("step %zu", i);
+		}
+	}
+	kvaultctl_volumes_close(&vf);
+}
+
+TEST(volume_file_bad_lines_reported_one_each)
+{
+	char buf[KVAULTCTL_VOLUMES_LINE_MAX + 512];
+	const struct volumes_step steps[] = {
+		{ 1, 2, "a" },
+		{ -EINVAL, 3, "the line contains a NUL byte (the volumes file is text)" },
+		{ 1, 4, "b" },
+		{ -EINVAL, 5, "line too long (more than 4096 bytes)" },
+		{ 1, 6, "c" },
+		{ -EINVAL, 7, "volume name 'a' is used on line 2 already" },
+		{ -EINVAL, 8, "expected NAME DEVICE KEY [OPTIONS], found 1 field" },
+		{ 1, 10, "d" },
+		{ 0, 0, NULL },
+		{ 0, 0, NULL },
+	};
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			      "# volumes\na /dev/loop0 k\nx /dev/loop1");
+	buf[n++] = '\0';	/* a NUL byte; the line goes on after it */
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, " k\nb /dev/loop1 k\n#");
+	memset(buf + n, 'x', KVAULTCTL_VOLUMES_LINE_MAX);
+	n += KVAULTCTL_VOLUMES_LINE_MAX;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			      "\nc /dev/loop2 k\na /dev/loop3 k\nbad\n\nd /dev/loop4 k");
+	volumes_expect(_metadata, fmemopen(buf, n, "r"), steps,
+		       ARRAY_SIZE(steps));
+}
+
+TEST(volume_file_line_at_the_cap_is_read)
+{
+	char buf[KVAULTCTL_VOLUMES_LINE_MAX + 64];
+	const struct volumes_step steps[] = {
+		{ 1, 1, "e" },
+		{ 1, 2, "f" },
+		{ 0, 0, NULL },
+	};
+	size_t n;
+
+	/* 4096 bytes without the newline: the longest line allowed */
+	n = (size_t)snprintf(buf, sizeof(buf), "e /dev/loop0 k ");
+	memset(buf + n, ' ', KVAULTCTL_VOLUMES_LINE_MAX - n);
+	n = KVAULTCTL_VOLUMES_LINE_MAX;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\nf /dev/loop1 k\n");
+	volumes_expect(_metadata, fmemopen(buf, n, "r"), steps,
+		       ARRAY_SIZE(steps));
+}
+
+/* A stream of 'x' that never ends: no newline, ever. */
+static ssize_t endless_read(void *cookie, char *buf, size_t len)
+{
+	(void)cookie;
+	memset(buf, 'x', len);
+	return (ssize_t)len;
+}
+
+TEST(volume_file_caps_end_the_read)
+{
+	cookie_io_functions_t endless = { .read = endless_read };
+	const struct volumes_step no_newline[] = {
+		{ -EFBIG, 0, "the file is larger than 1048576 bytes; the rest is not read" },
+	};
+	const struct volumes_step many_lines[] = {
+		{ 1, 1, "g" },
+		{ -EFBIG, 10000, "the file has more than 10000 lines; the rest is not read" },
+	};
+	const struct volumes_step exactly_max[] = {
+		{ 1, 1, "g" },
+		{ 0, 0, NULL },
+	};
+	char *buf;
+	size_t n;
+
+	volumes_expect(_metadata, fopencookie(NULL, "r", endless), no_newline,
+		       ARRAY_SIZE(no_newline));
+	buf = malloc(KVAULTCTL_VOLUMES_LINES_MAX + 64);
+	ASSERT_NE(NULL, buf);
+	n = (size_t)sprintf(buf, "g /dev/loop0 k\n");
+	memset(buf + n, '\n', KVAULTCTL_VOLUMES_LINES_MAX);	/* one too many */
+	volumes_expect(_metadata, fmemopen(buf, n + KVAULTCTL_VOLUMES_LINES_MAX, "r"),
+		       many_lines, ARRAY_SIZE(many_lines));
+	volumes_expect(_metadata, fmemopen(buf, n + KVAULTCTL_VOLUMES_LINES_MAX - 1, "r"),
+		       exactly_max, ARRAY_SIZE(exactly_max));
+	free(buf);
+}
+
 TEST(volume_table_built_and_read_back)
 {
 	char hex[KVAULT_KEY_REF_HEX_MAX], params[KVAULTCTL_VOLUME_PARAMS_MAX];
@@ -2473,6 +2693,43 @@ TEST_F(cli, volume_open_all_missing_config)
 	EXPECT_EQ(1, self->r.status);
 	EXPECT_STREQ("kvaultctl: cannot read /nonexistent/volumes: No such file or directory\n",
 		     self->r.err);
+
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "close-all", "--config", "/dev/zero"));
+	EXPECT_EQ(1, self->r.status);
+	EXPECT_STREQ("", self->r.out);
+	EXPECT_STREQ("kvaultctl: cannot read /dev/zero: not a regular file (a character device)\n",
+		     self->r.err);
+}
+
+TEST_F(cli, volume_close_all_reports_each_bad_line)
+{
+	char path[] = "/tmp/kvault-volumes-XXXXXX";
+	static const char text[] = "# only bad lines\nx /dev/loop0 k\0x\nnot-enough /dev/loop0\n";
+	char *big = malloc(KVAULTCTL_VOLUMES_LINE_MAX + 2);
+	char want[512];
+	int fd;
+
+	ASSERT_NE(NULL, big);
+	memset(big, '#', KVAULTCTL_VOLUMES_LINE_MAX + 1);
+	big[KVAULTCTL_VOLUMES_LINE_MAX + 1] = '\n';
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(text) - 1, write(fd, text, sizeof(text) - 1));
+	ASSERT_EQ(KVAULTCTL_VOLUMES_LINE_MAX + 2,
+		  write(fd, big, KVAULTCTL_VOLUMES_LINE_MAX + 2));
+	close(fd);
+	free(big);
+	ASSERT_EQ(0, RUN(&self->r, &self->o, "volume", "close-all", "--config", path));
+	EXPECT_EQ(1, self->r.status);
+	snprintf(want, sizeof(want),
+		 "kvaultctl: %s:2: the line contains a NUL byte (the volumes file is text)\n"
+		 "kvaultctl: %s:3: expected NAME DEVICE KEY [OPTIONS], found 2 fields\n"
+		 "kvaultctl: %s:4: line too long (more than 4096 bytes)\n",
+		 path, path, path);
+	EXPECT_STREQ(want, self->r.err);
+	snprintf(want, sizeof(want), "%s: 0 closed, 0 not open, 3 failed\n", path);
+	EXPECT_STREQ(want, self->r.out);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN
