@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Vault keys through the /dev/kvault ioctls: creation, every legal
- * lifecycle transition and the documented errno of every illegal one,
- * versions, delayed destroy, bad input and stale IDs.
+ * lifecycle transition and the documented errno of every illegal one
+ * (uapi "States"), from each state including revoked, expired and
+ * destroyed keys; versions, delayed destroy, bad input and stale IDs.
  */
 
 #include <errno.h>
@@ -205,6 +206,130 @@ TEST_F(key, tighten_exportable_one_way)
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_TIGHTEN, id, NULL, KVAULT_KEY_EXPORTABLE, &o));
 	EXPECT_EQ(0u, o.attrs);
 	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+}
+
+/* tighten is one of the operations a pending destroy makes busy */
+TEST_F(key, tighten_busy_while_destroy_pending)
+{
+	struct kvault_key_op o;
+	key_serial_t id;
+
+	ASSERT_EQ(0, kv_create(self->fd, "lc-exp-pend", KVAULT_ALG_AES_128, 0, 0,
+			       KVAULT_KEY_EXPORTABLE, &id));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, id, NULL, 3600, &o));
+	EXPECT_EQ(-EBUSY, kv_op(self->fd, KVAULT_IOC_KEY_TIGHTEN, id, NULL,
+				KVAULT_KEY_EXPORTABLE, &o));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DESTROY_PENDING, o.state);
+	EXPECT_EQ(KVAULT_KEY_EXPORTABLE, o.attrs);
+	/* after a cancel the same tighten works */
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_CANCEL_DESTROY, id, NULL, 0, &o));
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_TIGHTEN, id, NULL,
+			   KVAULT_KEY_EXPORTABLE, &o));
+	EXPECT_EQ(0u, o.attrs);
+	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+}
+
+/* cancel-destroy from enabled or disabled: EINVAL, and the state stays */
+TEST_F(key, cancel_destroy_needs_destroy_pending)
+{
+	struct kvault_key_op o;
+
+	EXPECT_EQ(-EINVAL, kv_op(self->fd, KVAULT_IOC_KEY_CANCEL_DESTROY, self->id, NULL, 0, &o));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_ENABLED, o.state);
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, self->id, NULL, 0, &o));
+	EXPECT_EQ(-EINVAL, kv_op(self->fd, KVAULT_IOC_KEY_CANCEL_DESTROY, self->id, NULL, 0, &o));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_INFO, self->id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DISABLED, o.state);
+	EXPECT_EQ(0ull, o.destroy_time);
+}
+
+/* a disabled key tightens, schedules, cancels and destroys as an enabled one */
+TEST_F(key, disabled_key_transitions)
+{
+	struct kvault_key_op o;
+	key_serial_t id;
+
+	ASSERT_EQ(0, kv_create(self->fd, "lc-dis", KVAULT_ALG_AES_128, 0, 0,
+			       KVAULT_KEY_EXPORTABLE, &id));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, &o));
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_TIGHTEN, id, NULL,
+			   KVAULT_KEY_EXPORTABLE, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DISABLED, o.state);
+	EXPECT_EQ(0u, o.attrs);
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_SCHEDULE_DESTROY, id, NULL, 3600, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DESTROY_PENDING, o.state);
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_CANCEL_DESTROY, id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DISABLED, o.state);
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+	EXPECT_EQ(KVAULT_KEY_STATE_DESTROYED, o.state);
+}
+
+/* Every operation that takes no @arg, and those that do with a valid one. */
+static const struct { unsigned long cmd; uint32_t arg; const char *what; } every_op[] = {
+	{ KVAULT_IOC_KEY_INFO, 0, "info" },
+	{ KVAULT_IOC_KEY_ENABLE, 0, "enable" },
+	{ KVAULT_IOC_KEY_DISABLE, 0, "disable" },
+	{ KVAULT_IOC_KEY_ROTATE, 0, "rotate" },
+	{ KVAULT_IOC_KEY_SET_MIN_VERSION, 1, "set-min-version" },
+	{ KVAULT_IOC_KEY_TIGHTEN, KVAULT_KEY_EXPORTABLE, "tighten" },
+	{ KVAULT_IOC_KEY_SCHEDULE_DESTROY, 3600, "schedule-destroy" },
+	{ KVAULT_IOC_KEY_CANCEL_DESTROY, 0, "cancel-destroy" },
+};
+
+#define NR_OPS (sizeof(every_op) / sizeof(every_op[0]))
+
+/* A destroyed key: ENOKEY for everything, ENOENT once it is collected. */
+TEST_F(key, destroyed_key_refuses_every_op)
+{
+	struct kvault_key_op o;
+	int rc, gone = 0;
+	size_t i;
+
+	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, &o));
+	for (i = 0; i < NR_OPS; i++) {
+		rc = kv_op(self->fd, every_op[i].cmd, self->id, NULL, every_op[i].arg, &o);
+		/* collection happens once: ENOENT never turns back to ENOKEY */
+		EXPECT_TRUE(rc == -ENOENT || (!gone && rc == -ENOKEY))
+			TH_LOG("%s: %d", every_op[i].what, rc);
+		gone = rc == -ENOENT;
+	}
+}
+
+/* keyctl revoke / an expired timeout: every op gets the keyring's errno */
+static void every_op_refused(struct __test_metadata *_metadata, int fd,
+			     key_serial_t id, int err)
+{
+	struct kvault_key_op o;
+	size_t i;
+
+	for (i = 0; i < NR_OPS; i++)
+		EXPECT_EQ(-err, kv_op(fd, every_op[i].cmd, id, NULL, every_op[i].arg, &o))
+			TH_LOG("%s", every_op[i].what);
+	/* destroy is allowed from any state */
+	EXPECT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
+}
+
+TEST_F(key, revoked_key_refuses_every_op_but_destroy)
+{
+	key_serial_t ring = kt_new_ring("lc-rev-ring");
+	key_serial_t id = kt_add("lc-rev", "new aes-256 exportable=1", ring);
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)id, 0, 0, 0));
+	every_op_refused(_metadata, self->fd, id, EKEYREVOKED);
+}
+
+TEST_F(key, expired_key_refuses_every_op_but_destroy)
+{
+	key_serial_t ring = kt_new_ring("lc-exp-ring");
+	key_serial_t id = kt_add("lc-expd", "new aes-256 exportable=1", ring);
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)id, 1, 0, 0));
+	sleep(2);
+	every_op_refused(_metadata, self->fd, id, EKEYEXPIRED);
 }
 
 TEST_F(key, duplicate_name)
