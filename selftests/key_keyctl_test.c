@@ -2,8 +2,8 @@
 /*
  * The "kvault" key type through the keyring syscalls (add_key, keyctl),
  * as keyctl(1) drives them: add, describe, read, update, revoke,
- * invalidate, unlink, timeout, setperm, quotas, plaintext import, and
- * strict payload parsing.
+ * invalidate, unlink, timeout, setperm, quotas, plaintext import, strict
+ * payload parsing, and keyctl(1)'s list and show.
  */
 
 #include <errno.h>
@@ -245,6 +245,57 @@ TEST_F(kc, setperm_governs_view)
 	/* management over /dev/kvault is CAP_SYS_ADMIN's, not the key's */
 	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DISABLE, id, NULL, 0, NULL));
 	EXPECT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, NULL));
+}
+
+/*
+ * keyctl(1)'s "list" and "show", and KEYCTL_READ on the keyring, show a
+ * vault key as any other key: its serial, type "kvault" and its name as
+ * description, as they show a "user" key linked next to it.
+ */
+TEST_F(kc, keyctl_list_and_show)
+{
+	key_serial_t id = kt_add("kc-show", "new aes-256", self->ring);
+	key_serial_t uid = kt_add_key("user", "kc-user", "x", 1, self->ring);
+	key_serial_t serials[16];
+	char buf[2048], want[64];
+	long n, i;
+	int seen = 0;
+
+	ASSERT_LT(0, id);
+	ASSERT_LT(0, uid);
+	n = kt_keyctl(KEYCTL_READ, (unsigned long)self->ring, (unsigned long)serials,
+		      sizeof(serials), 0);
+	ASSERT_EQ((long)(2 * sizeof(key_serial_t)), n);
+	for (i = 0; i < 2; i++)
+		seen += serials[i] == id;
+	EXPECT_EQ(1, seen);
+
+	if (run_capture(buf, sizeof(buf), "command -v keyctl"))
+		SKIP(return, "no keyctl(1) (keyutils) in the guest");
+	/*
+	 * keyctl runs in a child, which does not share the process keyring
+	 * and so does not possess the ring: let its user view, read, search.
+	 */
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SETPERM, (unsigned long)self->ring, 0x3f0b0000, 0, 0));
+	ASSERT_EQ(0, run_capture(buf, sizeof(buf), "keyctl list %d 2>&1", self->ring))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "2 keys in keyring:")) TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), "%d: ", id);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, " kvault: kc-show\n")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, " user: kc-user\n")) TH_LOG("%s", buf);
+
+	ASSERT_EQ(0, run_capture(buf, sizeof(buf), "keyctl show %d 2>&1", self->ring))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "keyring: kc-ring\n")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\\_ kvault: kc-show\n")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\\_ user: kc-user\n")) TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), "%d ", id);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	/* the same line format, only type and description differ */
+	ASSERT_EQ(0, run_capture(buf, sizeof(buf), "keyctl rdescribe %d 2>&1", id));
+	EXPECT_EQ(0, strncmp(buf, "kvault;0;0;", 11)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, ";kc-show\n")) TH_LOG("%s", buf);
 }
 
 #define ROOT_MAXKEYS "/proc/sys/kernel/keys/root_maxkeys"
