@@ -18,16 +18,24 @@
 #   --out      default build/fuzz-results/<kernel release>
 #   --replay   re-run one reproducer file (fuzz-finding-*.txt) in the guest
 #
-# Debug kernels: `--kernel debug` is handed to run-guest.sh unchanged (its
-# debug-kernel option). kvault.ko must then be built against that kernel's
-# headers: pass them with --kdir DIR (or KVAULT_FUZZ_KDIR), or a module
-# built elsewhere with --ko PATH.
+# --kernel debug: the debug kernel of `make check-debug` (KASAN, UBSAN,
+# lockdep, kmemleak, debugobjects), built by scripts/build-debug-kernel.sh
+# (~12 min the first time, then from the cache). kvault.ko is built against
+# its tree with KVAULT_SELFTEST=1, and it and kvault_fuzz go to
+# build/fuzz-debug/<release>/ (--ko PATH takes a module built elsewhere;
+# --kdir does not apply). The guest boots it as check-debug does (q35) and
+# runs the fuzzer under selftests/vm/debug-guest.sh, whose kmemleak scan
+# after the run is one more TAP result.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 KERNEL=6.1 DUR=${DURATION:-120} SEED_ARG=${SEED:-} THREADS='' UNPRIV='' OUT=''
 KDIR=${KVAULT_FUZZ_KDIR:-} KO='' REPLAY='' PREFIX='' EXTRA=()
+# Set for --kernel debug: its private build dir, boot options and the
+# command that wraps the guest's run.
+DEBUG_DIR='' BOOT_OPTS=() WRAPPER=() TIMEOUT_EXTRA=420
+FUZZ_BUILD=$top/build/fuzz LOGS=build/logs
 usage() { sed -n '10,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -59,11 +67,19 @@ case $KERNEL in
 	RUNK=$KREL
 	KDIR=${KDIR:-/usr/src/linux-headers-$KREL} ;;
 debug)
-	# Hook for run-guest.sh's debug kernel: it resolves "debug" itself.
-	if [ -z "$KO" ] && [ -z "$KDIR" ]; then
-		echo "fuzz: --kernel debug needs the debug kernel's headers (--kdir DIR or KVAULT_FUZZ_KDIR) or a module (--ko PATH)" >&2
-		exit 2
-	fi ;;
+	echo "== debug kernel (one not in the cache takes ~12 min to build)"
+	mkdir -p build/fuzz-debug
+	kenv=build/fuzz-debug/build-debug-kernel.log
+	scripts/build-debug-kernel.sh > "$kenv" 2>&1 ||
+		{ cat "$kenv"; echo "fuzz: debug kernel build failed" >&2; exit 1; }
+	KREL=$(sed -n 's/^KREL=//p' "$kenv")
+	KDIR=$(sed -n 's/^KDIR=//p' "$kenv")
+	DEBUG_DIR=$top/build/fuzz-debug/$KREL
+	KO=${KO:-$DEBUG_DIR/kmod/kvault.ko}
+	FUZZ_BUILD=$DEBUG_DIR/fuzz LOGS=$DEBUG_DIR
+	RUNK=$KREL TIMEOUT_EXTRA=900
+	BOOT_OPTS=(--kernel-image "$(sed -n 's/^BZIMAGE=//p' "$kenv")" --machine q35)
+	WRAPPER=("$top/selftests/vm/debug-guest.sh") ;;
 *)
 	KDIR=${KDIR:-/usr/src/linux-headers-$KERNEL} ;;
 esac
@@ -76,14 +92,19 @@ KREL=${KREL:-$KERNEL}
 OUT=${OUT:-$top/build/fuzz-results/$KREL}
 
 echo "== build (kernel $KREL)"
-mkdir -p build/logs
-log=build/logs/fuzz-build-$KREL.log
+mkdir -p "$LOGS"
+log=$LOGS/fuzz-build-$KREL.log
 {
 	if [ "$KO" = "$top/build/kmod/$KREL/kvault.ko" ]; then
 		make -s KDIR="$KDIR" module || exit 1
+	elif [ -n "$DEBUG_DIR" ] && [ "$KO" = "$DEBUG_DIR/kmod/kvault.ko" ]; then
+		# As check-debug builds it: the vault verifies every wipe.
+		make -s KDIR="$KDIR" KMOD_OUT="$DEBUG_DIR/kmod" KVAULT_SELFTEST=1 module || exit 1
 	fi
-	make -s userspace selftests || exit 1
-	make -s -C selftests/fuzz TOP="$top" BUILD="$top/build/fuzz" || exit 1
+	if [ -z "$DEBUG_DIR" ]; then
+		make -s userspace selftests || exit 1
+	fi
+	make -s -C selftests/fuzz TOP="$top" BUILD="$FUZZ_BUILD" || exit 1
 } > "$log" 2>&1 || { cat "$log"; echo "fuzz: build failed" >&2; exit 1; }
 [ -f "$KO" ] || { echo "fuzz: no module at $KO" >&2; exit 1; }
 
@@ -101,9 +122,9 @@ fi
 args+=("${EXTRA[@]+"${EXTRA[@]}"}")
 
 if [ -n "$REPLAY" ]; then echo "== guest: $RUNK, replaying $REPLAY (results in $OUT)"; else echo "== guest: $RUNK, fuzzing for ${DUR}s (results in $OUT)"; fi
-selftests/vm/run-guest.sh --kernel "$RUNK" --tpm --out "$OUT" \
-	--timeout $((DUR + 420)) --quiet -- \
-	"$top/selftests/fuzz/guest-fuzz.sh" "$KO" "$top/build/fuzz/kvault_fuzz" "${args[@]}"
+selftests/vm/run-guest.sh --kernel "$RUNK" "${BOOT_OPTS[@]+"${BOOT_OPTS[@]}"}" --tpm --out "$OUT" \
+	--timeout $((DUR + TIMEOUT_EXTRA)) --quiet -- "${WRAPPER[@]+"${WRAPPER[@]}"}" \
+	"$top/selftests/fuzz/guest-fuzz.sh" "$KO" "$FUZZ_BUILD/kvault_fuzz" "${args[@]}"
 rc=$?
 
 if [ -n "$REPLAY" ]; then
@@ -118,7 +139,7 @@ tap() {	# tap ok|not-ok description
 	if [ "$1" = ok ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
 }
 echo "TAP version 13"
-for f in "$OUT/fuzz-suite.tap" "$OUT/fuzz.tap"; do
+for f in "$OUT/fuzz-suite.tap" "$OUT/fuzz.tap" "$OUT/kmemleak.tap"; do
 	[ -f "$f" ] || continue
 	while IFS= read -r line; do
 		case $line in
@@ -129,6 +150,10 @@ for f in "$OUT/fuzz-suite.tap" "$OUT/fuzz.tap"; do
 done
 [ -f "$OUT/fuzz.tap" ] || tap not-ok "fuzz: no result (guest exit $rc; see $OUT/console.log and $OUT/fuzz-ring-w*.log)"
 [ -f "$OUT/fuzz-done" ] || tap not-ok "guest did not finish (exit $rc; see $OUT/console.log)"
+if [ -n "$DEBUG_DIR" ]; then
+	[ -f "$OUT/kmemleak.tap" ] || tap not-ok "kmemleak: no scan after the run (guest exit $rc)"
+	[ ! -s "$OUT/kmemleak.txt" ] || head -n 40 "$OUT/kmemleak.txt" | sed 's/^/#   /'
+fi
 if selftests/vm/dmesg-check.sh "$OUT/dmesg.txt" > "$OUT/dmesg-reports.txt"; then
 	tap ok "dmesg has no kernel reports"
 else
