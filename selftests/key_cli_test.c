@@ -183,6 +183,84 @@ TEST(lifecycle_by_name_and_id)
 	EXPECT_EQ(1, CTL("key rotate kc-life"));
 }
 
+/* Is the reply in out one JSON document? As json_valid (1, 0 or -1). */
+static int out_is_json(void)
+{
+	static const char path[] = "/tmp/key_cli_test.json";
+	FILE *f = fopen(path, "w");
+	int v;
+
+	if (!f)
+		return 0;
+	fputs(out, f);
+	if (fclose(f))
+		return 0;
+	v = json_valid("cat /tmp/key_cli_test.json", 0);
+	unlink(path);
+	return v;
+}
+
+#define EXPECT_OUT_JSON() do {						\
+	int v_ = out_is_json();						\
+	if (v_ >= 0)							\
+		EXPECT_EQ(1, v_) TH_LOG("invalid JSON: %s", out);	\
+} while (0)
+
+/*
+ * --json for the state changes: one object with "op", the key's "id" (and
+ * "name" when it was named), and for the vault's operations the state
+ * after it.
+ */
+TEST(json_replies_of_lifecycle_ops)
+{
+	int id = create("kc-json", "--alg aes-128");
+
+	ASSERT_LT(0, id) TH_LOG("%s", out);
+	ASSERT_EQ(0, CTL("--json key disable kc-json")) TH_LOG("%s", out);
+	HAS("{\"op\":\"disable\",");
+	HAS("\"name\":\"kc-json\",\"state\":\"disabled\",\"version\":1,\"min_version\":1,\"attrs\":[]");
+	HAS("\"destroy_time\":0,\"destroy_time_iso\":null}\n");
+	EXPECT_EQ(id, json_number(out, "id"));
+	EXPECT_OUT_JSON();
+
+	/* by ID: no name in the reply */
+	ASSERT_EQ(0, CTLF("--json key enable id:%d", id)) TH_LOG("%s", out);
+	HAS("{\"op\":\"enable\",");
+	HAS("\"state\":\"enabled\"");
+	EXPECT_EQ(NULL, strstr(out, "\"name\"")) TH_LOG("%s", out);
+	EXPECT_EQ(id, json_number(out, "id"));
+	EXPECT_OUT_JSON();
+
+	ASSERT_EQ(0, CTL("key rotate kc-json")) TH_LOG("%s", out);
+	ASSERT_EQ(0, CTL("--json key set-min-version kc-json 2")) TH_LOG("%s", out);
+	HAS("{\"op\":\"set-min-version\",");
+	HAS("\"state\":\"enabled\",\"version\":2,\"min_version\":2");
+	EXPECT_EQ(id, json_number(out, "id"));
+	EXPECT_OUT_JSON();
+
+	ASSERT_EQ(0, CTL("key destroy kc-json --after 1h")) TH_LOG("%s", out);
+	ASSERT_EQ(0, CTL("--json key cancel-destroy kc-json")) TH_LOG("%s", out);
+	HAS("{\"op\":\"cancel-destroy\",");
+	HAS("\"state\":\"disabled\",\"version\":2,\"min_version\":2");
+	HAS("\"destroy_time\":0,\"destroy_time_iso\":null}\n");
+	EXPECT_EQ(id, json_number(out, "id"));
+	EXPECT_OUT_JSON();
+
+	/* revoke is keyctl's: no vault state to report */
+	ASSERT_EQ(0, CTL("--json key revoke kc-json")) TH_LOG("%s", out);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "{\"op\":\"revoke\",\"id\":%d,\"name\":\"kc-json\"}\n", id);
+		EXPECT_STREQ(want, out);
+	}
+	EXPECT_OUT_JSON();
+	/* a failure is no JSON on stdout, an error on stderr and exit 1 */
+	EXPECT_EQ(1, CTL("--json key enable kc-json"));
+	HAS("revoked");
+	EXPECT_EQ(0, CTL("key destroy kc-json")) TH_LOG("%s", out);
+}
+
 TEST(destroy_after_zero_destroys_soon)
 {
 	int i, rc = 0;
