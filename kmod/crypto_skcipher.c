@@ -8,6 +8,7 @@
 
 #include <crypto/internal/skcipher.h>
 #include <linux/err.h>
+#include <linux/limits.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -151,12 +152,13 @@ int kvault_skcipher_create(struct crypto_template *tmpl, const char *inner,
 	kvault_skcipher_inherit(alg, &ictx->spawn);
 	/*
 	 * A reference and its tail, not the inner algorithm's key. The
-	 * bounds are wide so that the crypto core, which refuses a length
-	 * outside them before our setkey runs, leaves every length we can
-	 * meet to kvault_bind(): any failure there wipes the inner key.
+	 * crypto core refuses a length outside these bounds before our
+	 * setkey runs, and then neither marks the transform as needing a
+	 * key nor lets us wipe it: so no length is outside them, and every
+	 * failed setkey reaches kvault_bind(), which wipes the inner key.
 	 */
 	alg->min_keysize = 0;
-	alg->max_keysize = KVAULT_KEY_REF_SETKEY_MAX;
+	alg->max_keysize = UINT_MAX;
 	alg->setkey = kvault_skcipher_setkey;
 	alg->encrypt = kvault_skcipher_encrypt;
 	alg->decrypt = kvault_skcipher_decrypt;

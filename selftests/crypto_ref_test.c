@@ -896,6 +896,44 @@ TEST(failed_setkey_wipes_the_key)
 	kcapi_cipher_destroy(h);
 }
 
+/*
+ * A setkey of any length reaches kvault and wipes the key: the crypto core
+ * refuses an skcipher key longer than the instance's max keysize itself,
+ * without marking the transform as needing one, so the old key would live
+ * on. Each kind, a reference followed by junk up to 4097 and 8192 bytes.
+ */
+TEST(oversized_setkey_wipes_the_key)
+{
+	static const struct cu_alg *const kinds[] = { &A_XTS, &A_GCM, &A_HS256 };
+	static const uint32_t lens[] = { 4097, 8192 };
+	static uint8_t big[8192];
+	uint8_t key[64], ref[CU_REF_BUF];
+	struct kcapi_handle *h;
+	size_t k, l, n;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const struct cu_alg *a = kinds[k];
+		key_serial_t id = new_key(kname("big"), a, key, NULL);
+
+		ASSERT_LT(0, id);
+		n = cu_ref_id(ref, id, 0);
+		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			rnd_fill(big, sizeof(big));
+			memcpy(big, ref, n);
+			ASSERT_EQ(0, cu_open(&h, a, 1));
+			ASSERT_EQ(0, cu_setkey(h, a->cls, ref, n));
+			EXPECT_EQ(-EINVAL, cu_setkey(h, a->cls, big, lens[l]))
+				TH_LOG("kvault(%s), %u bytes", a->name, lens[l]);
+			EXPECT_EQ(-ENOKEY, one_op(h, a, 64))
+				TH_LOG("kvault(%s) after %u bytes", a->name, lens[l]);
+			/* a valid reference restores it */
+			ASSERT_EQ(0, cu_setkey(h, a->cls, ref, n));
+			EXPECT_LT(0, one_op(h, a, 64)) TH_LOG("kvault(%s)", a->name);
+			cu_close(h, a->cls);
+		}
+	}
+}
+
 /* ---- live revocation on a keyed socket ----------------------------------- */
 
 FIXTURE(live) {

@@ -520,13 +520,15 @@ struct kvault_key_op {
  * On any failure the inner transform is rekeyed with random bytes and the
  * transform holds no key: dm-crypt's "key wipe" message (which calls
  * setkey with random bytes) leaves nothing usable, and every request
- * fails with ENOKEY until a valid reference is set. (An skcipher setkey
- * of more than 4096 bytes is refused by the crypto core itself, EINVAL,
- * before kvault sees it: the transform then needs a key, ENOKEY, but its
- * inner key is not rekeyed.) dm-crypt reports its "key wipe" message as
- * failed (EINVAL: the random bytes are no reference), yet the wipe is
- * done: the mapping refuses to resume until "key set" gives a valid
- * reference.
+ * fails with ENOKEY until a valid reference is set. That holds for a
+ * setkey of any length: an skcipher instance declares key sizes 0 to
+ * UINT_MAX (/proc/crypto: "min keysize : 0", "max keysize : 4294967295")
+ * so that the crypto core, which refuses a length outside those bounds
+ * without marking the transform as needing a key, passes every length on
+ * to kvault (dm-crypt does not read these bounds). dm-crypt reports its
+ * "key wipe" message as failed (EINVAL: the random bytes are no
+ * reference), yet the wipe is done: the mapping refuses to resume until
+ * "key set" gives a valid reference.
  *
  * Under fips=1 the kernel's crypto manager refuses every kvault(...)
  * instance (it has no self-test vectors for a by-reference algorithm, and
