@@ -247,7 +247,11 @@ struct kvault_pcr_read {
  * invalidated, so the keyring core unlinks and frees it.
  *
  * Unloading kvault with live keys wipes and destroys them all: the key
- * type's unregistration garbage-collects every key of the type.
+ * type's unregistration garbage-collects every key of the type. While a
+ * crypto transform of the "kvault" template exists (an AF_ALG socket, a
+ * dm-crypt table), or /dev/kvault is open, the module is in use:
+ * delete_module() (rmmod) fails with EWOULDBLOCK and changes nothing, the
+ * keys keep working; once the last one is gone it unloads.
  *
  * Permission model: managing keys (every KVAULT_IOC_KEY_* ioctl, every
  * netlink command, the "events" group) needs what /dev/kvault and the
