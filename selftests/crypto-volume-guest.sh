@@ -16,7 +16,11 @@
 #           (:64:logon:kvault:NAME) reads the same data, cannot be read,
 #           updated or re-permissioned, and goes with its vault key;
 #           revoke / disable while I/O runs makes I/O fail from then on, a
-#           close and reopen with a valid key works.
+#           close and reopen with a valid key works; `volume open-all` and
+#           `close-all` with a volumes file holding one good line and bad
+#           ones (malformed, a duplicate name, over the length cap, a NUL
+#           byte), `volume status` and its --json fields; an untrusted
+#           volumes file (a FIFO, group-writable) is not read.
 #   boot 2: kvaultctl load-all; the volume opens and reads boot 1's data.
 #
 # usage: crypto-volume-guest.sh 1|2 KVAULT_KO KVAULTCTL_DIR
@@ -41,10 +45,11 @@ mkdir -p "$t"
 le32() { printf '%08x' "$1" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
 le16() { printf '%04x' "$1" | sed 's/\(..\)\(..\)/\2\1/'; }
 # struct kvault_key_ref in hex: by ID (ref_id ID [VERSION]) or by name
+# (ref_name NAME [VERSION])
 ref_id() { echo "4b56524b0100$(le16 24)$(le32 "$1")$(le32 "${2:-0}")0000000000000000"; }
 ref_name() {
 	n=$(printf '%s' "$1" | wc -c)
-	echo "4b56524b0100$(le16 $((24 + n + 1)))00000000000000000000000000000000$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')00"
+	echo "4b56524b0100$(le16 $((24 + n + 1)))00000000$(le32 "${2:-0}")0000000000000000$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')00"
 }
 # "OPS BYTES" of a consumer kind (dm-crypt, af-alg, kernel) from key show
 usage_of() { kvaultctl key show "$1" | sed -n "s/^ *$2: *\([0-9]*\) ops, \([0-9]*\) bytes.*/\1 \2/p"; }
@@ -74,6 +79,112 @@ newloop() {	# newloop FILE MIB: a zeroed backing file on a loop device
 	rm -f "$1"
 	truncate -s "${2}M" "$1"
 	losetup -f --show "$1"
+}
+
+# run kvaultctl ARGS...: stdout in $t/out, stderr in $t/err, exit in $rc
+ctl() {
+	kvaultctl "$@" >"$t/out" 2>"$t/err"
+	rc=$?
+	echo "kvaultctl $*: exit $rc"
+	cat "$t/out" "$t/err"
+}
+has_line() { grep -qxF -- "$1" "$2"; }
+# the --json object in $t/out matches a jq expression
+json_is() { jq -e "$1" "$t/out" >/dev/null; }
+
+# open-all, status and close-all with a volumes file of one good line and
+# one of each kind of bad line
+volumes_file() {
+	check "key create vol-cfg" kvaultctl key create vol-cfg --alg aes-xts-256
+	lc=$(newloop "$t/cfg.img" 2)
+	cfg=$t/volumes
+	{
+		echo "# NAME DEVICE KEY [OPTIONS]"
+		echo "kvcfg $lc vol-cfg key-version=1"
+		echo "kvbad $lc"
+		echo "kvcfg $lc vol-cfg"
+		printf 'kvlong %s vol-cfg #%05000d\n' "$lc" 0
+		printf 'kvnul %s vol-cfg\0x\n' "$lc"
+	} >"$cfg"
+	chmod 600 "$cfg"
+	ctl volume open-all --config "$cfg"
+	check "open-all with 4 bad lines exits 1 ($rc)" test "$rc" = 1
+	check "open-all: line 3 is malformed" has_line \
+		"kvaultctl: $cfg:3: expected NAME DEVICE KEY [OPTIONS], found 2 fields" "$t/err"
+	check "open-all: line 4 repeats line 2's name" has_line \
+		"kvaultctl: $cfg:4: volume name 'kvcfg' is used on line 2 already" "$t/err"
+	check "open-all: line 5 is over the length cap" has_line \
+		"kvaultctl: $cfg:5: line too long (more than 4096 bytes)" "$t/err"
+	check "open-all: line 6 has a NUL byte" has_line \
+		"kvaultctl: $cfg:6: the line contains a NUL byte (the volumes file is text)" "$t/err"
+	check "open-all: one message per bad line ($(wc -l <"$t/err"))" test "$(wc -l <"$t/err")" = 4
+	check "open-all: line 2 opened" has_line \
+		"opened /dev/mapper/kvcfg: $lc, aes-xts-plain64, key vol-cfg version 1, $(sectors "$lc") sectors" "$t/out"
+	check "open-all: 1 opened, 0 open already, 4 failed" has_line \
+		"$cfg: 1 opened, 0 open already, 4 failed" "$t/out"
+	check "/dev/mapper/kvcfg exists" test -b /dev/mapper/kvcfg
+	tbl=$(dmsetup table --showkeys kvcfg)
+	echo "dmsetup table --showkeys kvcfg: $tbl"
+	check "dmsetup table: kvault(xts(aes)) keyed by vol-cfg's reference, version 1, not key bytes" \
+		test "$(echo "$tbl" | cut -d' ' -f3-5)" = "crypt capi:kvault(xts(aes))-plain64 $(ref_name vol-cfg 1)"
+	check "write 1 MiB through kvcfg" put "$t/d1" kvcfg
+
+	ctl volume status kvcfg
+	check "volume status kvcfg exits 0 ($rc)" test "$rc" = 0
+	check "status: the key reference is vol-cfg version 1" has_line "  key ref:      vol-cfg version 1" "$t/out"
+	check "status: the table in full" grep -qF \
+		"  table:        capi:kvault(xts(aes))-plain64 $(ref_name vol-cfg 1) 0 " "$t/out"
+	check "status: one transform" has_line "  transforms:   1" "$t/out"
+	check "status: dm-crypt ops and bytes counted" grep -q '^  dm-crypt: *[1-9][0-9]* ops, [1-9][0-9]* bytes' "$t/out"
+	check "status: no af-alg use" has_line "  af-alg:       0 ops, 0 bytes" "$t/out"
+	ctl volume status kvcfg --json
+	check "volume status kvcfg --json exits 0 ($rc)" test "$rc" = 0
+	check "status --json: name, cipher, sectors, sector size" json_is \
+		".name == \"kvcfg\" and .cipher == \"capi:kvault(xts(aes))-plain64\" and .sectors == $(sectors "$lc") and .sector_size == 512"
+	check "status --json: key_ref names vol-cfg version 1 (not by id)" json_is \
+		'.key_ref == {"name": "vol-cfg", "id": 0, "version": 1}'
+	check "status --json: the table holds the reference" json_is \
+		".table | startswith(\"capi:kvault(xts(aes))-plain64 $(ref_name vol-cfg 1) 0 \")"
+	check "status --json: key vol-cfg, version 1, enabled, aes-xts-256" json_is \
+		'.key.name == "vol-cfg" and .key.version == 1 and .key.state == "enabled" and .key.alg == "aes-xts-256"'
+	check "status --json: one transform, dm-crypt >= 1 MiB, no af-alg or kernel use" json_is \
+		'.key.transforms == 1 and .key.consumers."dm-crypt".ops > 0 and .key.consumers."dm-crypt".bytes >= 1048576 and .key.consumers."af-alg" == {"ops": 0, "bytes": 0} and .key.consumers.kernel == {"ops": 0, "bytes": 0}'
+
+	ctl volume open-all --config "$cfg"
+	check "open-all again: kvcfg counted as open already" has_line \
+		"$cfg: 0 opened, 1 open already, 4 failed" "$t/out"
+	ctl volume close-all --config "$cfg"
+	check "close-all exits 1 (the same 4 bad lines) ($rc)" test "$rc" = 1
+	check "close-all: one message per bad line ($(wc -l <"$t/err"))" test "$(wc -l <"$t/err")" = 4
+	check "close-all closed kvcfg" has_line "closed /dev/mapper/kvcfg" "$t/out"
+	check "close-all: 1 closed, 0 not open, 4 failed" has_line \
+		"$cfg: 1 closed, 0 not open, 4 failed" "$t/out"
+	check "kvcfg is gone" sh -c '! dmsetup info kvcfg >/dev/null 2>&1'
+	check "no transform of vol-cfg after close-all" test "$(transforms vol-cfg)" = 0
+
+	# the good line alone: exit 0 both ways, --json summaries
+	head -n 2 "$cfg" >"$cfg.good"
+	chmod 600 "$cfg.good"
+	ctl volume open-all --config "$cfg.good" --json
+	check "open-all of the good line alone exits 0 ($rc)" test "$rc" = 0
+	check "open-all --json: the summary" sh -c "tail -n 1 '$t/out' | jq -e '. == {\"config\": \"$cfg.good\", \"opened\": 1, \"open_already\": 0, \"failed\": 0}' >/dev/null"
+	check "reads back through the volume opened again" same kvcfg "$t/d1"
+	ctl volume close-all --config "$cfg.good" --json
+	check "close-all of the good line alone exits 0 ($rc)" test "$rc" = 0
+	check "close-all --json: the summary" sh -c "tail -n 1 '$t/out' | jq -e '. == {\"config\": \"$cfg.good\", \"closed\": 1, \"not_open\": 0, \"failed\": 0}' >/dev/null"
+
+	# files that are not read at all
+	chmod 620 "$cfg.good"
+	ctl volume open-all --config "$cfg.good"
+	check "a group-writable volumes file is refused ($rc)" sh -c "test $rc = 1 && grep -qxF 'kvaultctl: cannot read $cfg.good: writable by its group or others (mode 0620; chmod go-w it)' '$t/err'"
+	check "... and nothing is opened" sh -c '! dmsetup info kvcfg >/dev/null 2>&1'
+	rm -f "$t/fifo"
+	mkfifo "$t/fifo"
+	timeout 30 kvaultctl volume open-all --config "$t/fifo" >"$t/out" 2>"$t/err"
+	rc=$?
+	cat "$t/err"
+	check "a FIFO as the volumes file is refused at once ($rc)" sh -c "test $rc = 1 && grep -qxF 'kvaultctl: cannot read $t/fifo: not a regular file (a FIFO)' '$t/err'"
+	losetup -d "$lc"
 }
 
 mount_store
@@ -111,6 +222,11 @@ case $phase in
 	# itself refuses to resume without a valid key, so I/O never reaches
 	# the wiped transform through dm-crypt (the AF_ALG test checks that a
 	# wiped transform has no key).
+	# the reference as volume status shows it, read while the key is live
+	# (once wiped, the table holds random bytes, no reference)
+	ref=$(kvaultctl volume status kvvol | sed -n 's/^ *table: *capi:kvault(xts(aes))-plain64 \([0-9a-f]*\) .*/\1/p')
+	check "volume status shows the reference to vol-key version 1" \
+		test "$ref" = "$(ref_name vol-key 1)"
 	check "suspend kvvol" dmsetup suspend kvvol
 	# dm-crypt's wipe is setkey with random bytes, which kvault refuses
 	# (EINVAL): the message reports that, and the key is gone either way
@@ -120,8 +236,6 @@ case $phase in
 	check "key set with raw key bytes is refused" sh -c \
 		"! dmsetup message kvvol 0 key set $(printf '%064d' 0) 2>/dev/null"
 	check "resume is still refused" sh -c "! dmsetup resume kvvol 2>/dev/null"
-	ref=$(kvaultctl volume status kvvol 2>/dev/null | sed -n 's/.*capi:kvault(xts(aes))-plain64 \([0-9a-f]*\) .*/\1/p')
-	[ -n "$ref" ] || ref=$(ref_name vol-key)
 	check "key set with a valid reference" dmsetup message kvvol 0 key set "$ref"
 	check "resume after key set" dmsetup resume kvvol
 	check "after key set, the data reads back" same kvvol "$data"
@@ -239,6 +353,7 @@ case $phase in
 	check "I/O works again once enabled" same kvrev "$t/d1"
 	check "volume close kvrev" kvaultctl volume close kvrev
 	losetup -d "$lr"
+	volumes_file
 	;;
 2)
 	kvaultctl load-all >"$t/load-all.txt" 2>&1
