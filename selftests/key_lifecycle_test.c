@@ -267,7 +267,13 @@ TEST_F(key, disabled_key_transitions)
 }
 
 /* Every operation that takes no @arg, and those that do with a valid one. */
-static const struct { unsigned long cmd; uint32_t arg; const char *what; } every_op[] = {
+struct op_call {
+	unsigned long cmd;
+	uint32_t arg;
+	const char *what;
+};
+
+static const struct op_call every_op[] = {
 	{ KVAULT_IOC_KEY_INFO, 0, "info" },
 	{ KVAULT_IOC_KEY_ENABLE, 0, "enable" },
 	{ KVAULT_IOC_KEY_DISABLE, 0, "disable" },
@@ -278,21 +284,21 @@ static const struct { unsigned long cmd; uint32_t arg; const char *what; } every
 	{ KVAULT_IOC_KEY_CANCEL_DESTROY, 0, "cancel-destroy" },
 };
 
-#define NR_OPS (sizeof(every_op) / sizeof(every_op[0]))
+#define END_OPS (every_op + sizeof(every_op) / sizeof(every_op[0]))
 
 /* A destroyed key: ENOKEY for everything, ENOENT once it is collected. */
 TEST_F(key, destroyed_key_refuses_every_op)
 {
+	const struct op_call *op;
 	struct kvault_key_op o;
 	int rc, gone = 0;
-	size_t i;
 
 	ASSERT_EQ(0, kv_op(self->fd, KVAULT_IOC_KEY_DESTROY, self->id, NULL, 0, &o));
-	for (i = 0; i < NR_OPS; i++) {
-		rc = kv_op(self->fd, every_op[i].cmd, self->id, NULL, every_op[i].arg, &o);
+	for (op = every_op; op < END_OPS; op++) {
+		rc = kv_op(self->fd, op->cmd, self->id, NULL, op->arg, &o);
 		/* collection happens once: ENOENT never turns back to ENOKEY */
 		EXPECT_TRUE(rc == -ENOENT || (!gone && rc == -ENOKEY))
-			TH_LOG("%s: %d", every_op[i].what, rc);
+			TH_LOG("%s: %d", op->what, rc);
 		gone = rc == -ENOENT;
 	}
 }
@@ -301,12 +307,12 @@ TEST_F(key, destroyed_key_refuses_every_op)
 static void every_op_refused(struct __test_metadata *_metadata, int fd,
 			     key_serial_t id, int err)
 {
+	const struct op_call *op;
 	struct kvault_key_op o;
-	size_t i;
 
-	for (i = 0; i < NR_OPS; i++)
-		EXPECT_EQ(-err, kv_op(fd, every_op[i].cmd, id, NULL, every_op[i].arg, &o))
-			TH_LOG("%s", every_op[i].what);
+	for (op = every_op; op < END_OPS; op++)
+		EXPECT_EQ(-err, kv_op(fd, op->cmd, id, NULL, op->arg, &o))
+			TH_LOG("%s", op->what);
 	/* destroy is allowed from any state */
 	EXPECT_EQ(0, kv_op(fd, KVAULT_IOC_KEY_DESTROY, id, NULL, 0, &o));
 }
