@@ -30,12 +30,18 @@ int kvault_name_field_check(const char *name)
  * The key an ioctl names: by @id, or with @id 0 by @name (a name field,
  * see above). EINVAL for both or neither, ENOENT for no such key.
  */
+/* Exactly one of a non-negative @id and a well-formed @name field. */
+static bool kvault_ioctl_key_ident_valid(s32 id, const char *name)
+{
+	return !kvault_name_field_check(name) && id >= 0 &&
+	       (id != 0) != (name[0] != '\0');
+}
+
 static struct kvault_key *kvault_ioctl_key_find(s32 id, const char *name)
 {
 	struct kvault_key *kk;
 
-	if (kvault_name_field_check(name) || id < 0 || (id && name[0]) ||
-	    (!id && !name[0]))
+	if (!kvault_ioctl_key_ident_valid(id, name))
 		return ERR_PTR(-EINVAL);
 	kk = id ? kvault_key_find_id(id) : kvault_key_find_name(name);
 	return kk ? kk : ERR_PTR(-ENOENT);
@@ -152,7 +158,8 @@ static long kvault_ioctl_key_publish(bool publish, void __user *uarg)
 	if (rc)
 		return rc;
 	if (req.flags || req.mirror_id || req.version || req.reserved0 ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    !kvault_ioctl_key_ident_valid(req.id, req.name))
 		return -EINVAL;
 
 	/*
