@@ -264,4 +264,4 @@ echo
 echo "=== 4. Reboot the guest: power off, start again with the same disk image and TPM state"
 boot 2
 echo
-echo "demo: all 7 steps done in $(since "$t_start") s (guest kernel $kver)"
+echo "demo: steps 0-7 done in $(since "$t_start") s (guest kernel $kver)"
