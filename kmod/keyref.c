@@ -26,6 +26,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <keys/user-type.h>
 #include <asm/syscall.h>
 
@@ -404,6 +405,65 @@ static bool kvault_mirror_live(struct kvault_key *kk, u32 version)
 	       !key_validate(kk->mirror);
 }
 
+/* Does a struct key's @expiry name a time? None: TIME64_MAX (older: 0). */
+static bool kvault_expiry_set(time64_t expiry)
+{
+	return expiry && expiry != TIME64_MAX;
+}
+
+/*
+ * Give @mirror the expiry time of @key, the vault key it mirrors, so the
+ * keyring core refuses the mirror from that second on, whether or not the
+ * vault has noticed the key expire. key_set_timeout() counts from its own
+ * clock read: if the second changed around it, set it again.
+ */
+static int kvault_mirror_expire_with(struct key *mirror, const struct key *key)
+{
+	time64_t expiry = READ_ONCE(key->expiry);
+	time64_t now, left;
+
+	if (!kvault_expiry_set(expiry)) {
+		if (kvault_expiry_set(READ_ONCE(mirror->expiry)))
+			key_set_timeout(mirror, 0);
+		return 0;
+	}
+	do {
+		now = ktime_get_real_seconds();
+		if (now >= expiry)
+			return -EKEYEXPIRED;
+		left = min_t(time64_t, expiry - now, UINT_MAX);
+		key_set_timeout(mirror, (unsigned int)left);
+	} while (ktime_get_real_seconds() != now);
+	return 0;
+}
+
+/*
+ * The live mirror of @version, if there is one (else ENOENT), its expiry
+ * brought to @key's: a keyctl timeout on the vault key since the last
+ * PUBLISH reaches the mirror here. EKEYEXPIRED: the key has expired, and
+ * the mirror is removed.
+ */
+static int kvault_mirror_again(struct kvault_key *kk, const struct key *key,
+			       u32 version, key_serial_t *mirror_id)
+{
+	struct key *mirror = NULL;
+	int rc;
+
+	mutex_lock(&kk->lock);
+	if (kvault_mirror_live(kk, version))
+		mirror = key_get(kk->mirror);
+	mutex_unlock(&kk->lock);
+	if (!mirror)
+		return -ENOENT;
+	rc = kvault_mirror_expire_with(mirror, key);
+	if (!rc)
+		*mirror_id = mirror->serial;
+	key_put(mirror);
+	if (rc)
+		kvault_mirror_drop(kk, U32_MAX);
+	return rc;
+}
+
 int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
 		       u32 *version)
 {
@@ -417,25 +477,22 @@ int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
 	key = kvault_key_may_use(kk);
 	if (IS_ERR(key))
 		return PTR_ERR(key);
-	key_put(key);
+	rc = -EKEYREJECTED;
 	if (!(kk->usage & KVAULT_USAGE_CRYPTO_API))
-		return -EKEYREJECTED;
+		goto out_key;
 
+	rc = -ENOMEM;
 	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
 	if (!copy)
-		return -ENOMEM;
+		goto out_key;
 	rc = kvault_key_use(kk, KVAULT_USAGE_CRYPTO_API, 0,
 			    kvault_copy_material, copy, version);
 	if (rc)
 		goto out;
 
-	mutex_lock(&kk->lock);
-	if (kvault_mirror_live(kk, *version)) {
-		*mirror_id = kk->mirror->serial;
-		mutex_unlock(&kk->lock);
+	rc = kvault_mirror_again(kk, key, *version, mirror_id);
+	if (rc != -ENOENT)
 		goto out;
-	}
-	mutex_unlock(&kk->lock);
 
 	snprintf(desc, sizeof(desc), KVAULT_MIRROR_PREFIX "%s", kk->name);
 	mirror = key_alloc(&key_type_logon, desc, cred->fsuid, cred->fsgid,
@@ -444,8 +501,11 @@ int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
 		rc = PTR_ERR(mirror);
 		goto out;
 	}
-	rc = key_instantiate_and_link(mirror, copy->buf, copy->len,
-				      kvault_vault_keyring(), NULL);
+	/* before it is linked anywhere: no one ever finds it without expiry */
+	rc = kvault_mirror_expire_with(mirror, key);
+	if (!rc)
+		rc = key_instantiate_and_link(mirror, copy->buf, copy->len,
+					      kvault_vault_keyring(), NULL);
 	if (rc) {
 		key_put(mirror);
 		goto out;
@@ -470,6 +530,8 @@ int kvault_key_publish(struct kvault_key *kk, key_serial_t *mirror_id,
 		kvault_mirror_kill(stale);
 out:
 	kfree_sensitive(copy);
+out_key:
+	key_put(key);
 	return rc;
 }
 

@@ -1956,6 +1956,65 @@ TEST_F(pub, destroyed_key_then_stale_id)
 }
 
 /*
+ * The mirror of @name (@mirror) as the keyring core sees it, without
+ * touching the vault key (which would make the vault notice its expiry):
+ * 0 if describe and a search of the vault's keyring @ring find it, else
+ * describe's errno, checked to be the search's too.
+ */
+static long mirror_state(struct __test_metadata *_metadata, key_serial_t ring,
+			 key_serial_t mirror, const char *name)
+{
+	char desc[sizeof(KVAULT_MIRROR_PREFIX) + KVAULT_KEY_NAME_MAX], buf[256];
+	long d, f;
+
+	snprintf(desc, sizeof(desc), KVAULT_MIRROR_PREFIX "%s", name);
+	d = kt_describe(mirror, buf, sizeof(buf));
+	f = kt_keyctl(KEYCTL_SEARCH, (unsigned long)ring, (unsigned long)"logon",
+		      (unsigned long)desc, 0);
+	if (d > 0 && f == mirror)
+		return 0;
+	EXPECT_EQ(d, f) TH_LOG("describe %ld, search %ld", d, f);
+	return d;
+}
+
+/* The mirror expires with the vault key, noticed or not. */
+TEST_F(pub, expiry_removes_mirror)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+	key_serial_t mirror;
+	char desc[256];
+	long rc;
+
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)self->id, 2, 0, 0));
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	mirror = p->mirror_id;
+	EXPECT_EQ(0, mirror_state(_metadata, self->ring, mirror, self->name));
+	sleep(3);
+	EXPECT_EQ(-EKEYEXPIRED, mirror_state(_metadata, self->ring, mirror, self->name));
+	/* the vault notices on the next PUBLISH, and revokes the mirror */
+	p = pub_arg(self->buf, self->id, NULL);
+	EXPECT_EQ(-EKEYEXPIRED, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	rc = kt_describe(mirror, desc, sizeof(desc));
+	EXPECT_TRUE(rc == -EKEYREVOKED || rc == -ENOKEY) TH_LOG("noticed: %ld", rc);
+}
+
+/* A timeout set after PUBLISH reaches the mirror at the next PUBLISH. */
+TEST_F(pub, publish_again_takes_a_new_timeout)
+{
+	struct kvault_key_publish *p = pub_arg(self->buf, self->id, NULL);
+	key_serial_t mirror;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	mirror = p->mirror_id;
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_SET_TIMEOUT, (unsigned long)self->id, 2, 0, 0));
+	p = pub_arg(self->buf, self->id, NULL);
+	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
+	EXPECT_EQ(mirror, p->mirror_id);
+	sleep(3);
+	EXPECT_EQ(-EKEYEXPIRED, mirror_state(_metadata, self->ring, mirror, self->name));
+}
+
+/*
  * An unprivileged process: cannot open /dev/kvault; with a descriptor root
  * opened (inherited), PUBLISH still needs the key's search permission in
  * the caller's own credentials, and UNPUBLISH needs only the descriptor.

@@ -621,8 +621,15 @@ struct kvault_key_ref {
  * material into its own transform when it takes the key, so revoking the
  * vault key stops new users but not a dm-crypt table already loaded from
  * the mirror. The vault revokes and invalidates the mirror (its payload is
- * wiped at once) when the key is revoked, expires, is destroyed or
- * unpublished, or when the minimum version passes the mirrored version.
+ * wiped at once) when the key is revoked, is destroyed or unpublished, or
+ * when the minimum version passes the mirrored version. The mirror expires
+ * with the key: PUBLISH gives it the key's expiry time (keyctl timeout),
+ * so from that second on the keyring core refuses it (EKEYEXPIRED) even
+ * before the vault notices the key has expired (and then revokes the
+ * mirror too). A later keyctl timeout on the vault key does not reach the
+ * mirror by itself (the keyring core tells no one); the next PUBLISH
+ * brings the mirror's expiry time to the key's, and the vault still
+ * revokes the mirror once it notices the key expired.
  *
  * PUBLISH needs the key's crypto-api usage and the caller's search
  * permission on it (as setkey above), and an enabled key; errors as for
