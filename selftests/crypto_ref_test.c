@@ -934,6 +934,173 @@ TEST(oversized_setkey_wipes_the_key)
 	}
 }
 
+/* ---- what an instance takes from its inner algorithm --------------------- */
+
+#define PROC_FIELDS 24
+
+/* One /proc/crypto entry: its "field : value" lines, trimmed. */
+struct proc_alg {
+	int n;
+	char field[PROC_FIELDS][32];
+	char value[PROC_FIELDS][64];
+};
+
+static const char *proc_field(const struct proc_alg *e, const char *field)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (!strcmp(e->field[i], field))
+			return e->value[i];
+	return NULL;
+}
+
+/* The /proc/crypto entry whose @field is @value, into @e: 0, or -ENOENT. */
+static int proc_crypto_find(const char *field, const char *value,
+			    struct proc_alg *e)
+{
+	FILE *f = fopen("/proc/crypto", "re");
+	char line[256], *colon, *v, *end;
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	e->n = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (line[0] == '\n') {
+			found = proc_field(e, field) && !strcmp(proc_field(e, field), value);
+			if (!found)
+				e->n = 0;
+			continue;
+		}
+		colon = strchr(line, ':');
+		if (!colon || e->n == PROC_FIELDS)
+			continue;
+		for (end = colon; end > line && end[-1] == ' '; end--)
+			;
+		*end = 0;
+		for (v = colon + 1; *v == ' '; v++)
+			;
+		v[strcspn(v, "\n")] = 0;
+		snprintf(e->field[e->n], sizeof(e->field[0]), "%.*s",
+			 (int)sizeof(e->field[0]) - 1, line);
+		snprintf(e->value[e->n], sizeof(e->value[0]), "%.*s",
+			 (int)sizeof(e->value[0]) - 1, v);
+		e->n++;
+	}
+	if (!found)
+		found = proc_field(e, field) && !strcmp(proc_field(e, field), value);
+	fclose(f);
+	return found ? 0 : -ENOENT;
+}
+
+FIXTURE(inherit) {
+	struct kcapi_handle *plain, *wrapped;
+};
+
+FIXTURE_VARIANT(inherit) {
+	const struct cu_alg *a;
+};
+
+FIXTURE_VARIANT_ADD(inherit, xts_aes) { .a = &A_XTS };
+FIXTURE_VARIANT_ADD(inherit, gcm_aes) { .a = &A_GCM };
+FIXTURE_VARIANT_ADD(inherit, hmac_sha256) { .a = &A_HS256 };
+
+/* Both allocated: the kvault instance exists, and so does its inner one. */
+FIXTURE_SETUP(inherit)
+{
+	ASSERT_EQ(0, cu_open(&self->plain, variant->a, 0));
+	ASSERT_EQ(0, cu_open(&self->wrapped, variant->a, 1));
+}
+
+FIXTURE_TEARDOWN(inherit)
+{
+	if (self->wrapped)
+		cu_close(self->wrapped, variant->a->cls);
+	if (self->plain)
+		cu_close(self->plain, variant->a->cls);
+}
+
+/*
+ * /proc/crypto: kvault(ALG)'s entry says what its inner driver's says
+ * (priority, type, async, block, IV, tag, digest, chunk and walk sizes,
+ * internal, self-test), except for what is its own: name, driver, module,
+ * reference count, and an skcipher's key sizes (a reference of any length).
+ */
+TEST_F(inherit, proc_crypto_matches_the_inner_driver)
+{
+	static const char *const own[] = {
+		"name", "driver", "module", "refcnt", "min keysize", "max keysize",
+	};
+	struct proc_alg k, in;
+	char name[128], inner[64];
+	const char *drv, *v;
+	size_t len, j;
+	int i;
+
+	snprintf(name, sizeof(name), "kvault(%s)", variant->a->name);
+	ASSERT_EQ(0, proc_crypto_find("name", name, &k)) TH_LOG("%s", name);
+	drv = proc_field(&k, "driver");
+	ASSERT_NE(NULL, drv);
+	len = strlen(drv);
+	ASSERT_TRUE(len > 8 && !strncmp(drv, "kvault(", 7) && drv[len - 1] == ')')
+		TH_LOG("driver %s", drv);
+	snprintf(inner, sizeof(inner), "%.*s", (int)(len - 8), drv + 7);
+	ASSERT_EQ(0, proc_crypto_find("driver", inner, &in)) TH_LOG("inner %s", inner);
+	EXPECT_STREQ(variant->a->name, proc_field(&in, "name"));
+	TH_LOG("%s over %s: priority %s, type %s", name, inner,
+	       proc_field(&k, "priority"), proc_field(&k, "type"));
+	for (i = 0; i < in.n; i++) {
+		for (j = 0; j < sizeof(own) / sizeof(own[0]); j++)
+			if (!strcmp(in.field[i], own[j]))
+				break;
+		if (j < sizeof(own) / sizeof(own[0]))
+			continue;
+		v = proc_field(&k, in.field[i]);
+		EXPECT_NE(NULL, v) TH_LOG("%s: no %s", name, in.field[i]);
+		if (v)
+			EXPECT_STREQ(in.value[i], v) TH_LOG("%s: %s", name, in.field[i]);
+	}
+	/* and nothing the inner entry lacks */
+	for (i = 0; i < k.n; i++)
+		EXPECT_NE(NULL, proc_field(&in, k.field[i])) TH_LOG("%s: %s", name, k.field[i]);
+	if (variant->a->cls == CU_SKCIPHER) {
+		EXPECT_STREQ("0", proc_field(&k, "min keysize"));
+		EXPECT_STREQ("4294967295", proc_field(&k, "max keysize"));
+	}
+}
+
+/* What libkcapi reports (crypto_user) of a kvault handle and a plain one. */
+TEST_F(inherit, kcapi_sizes_match_the_plain_handle)
+{
+	struct kcapi_handle *p = self->plain, *w = self->wrapped;
+
+	switch (variant->a->cls) {
+	case CU_SKCIPHER:
+		if (!kcapi_cipher_blocksize(p))
+			SKIP(return, "libkcapi reports no sizes: crypto_user (CONFIG_CRYPTO_USER) unavailable");
+		EXPECT_EQ(kcapi_cipher_blocksize(p), kcapi_cipher_blocksize(w));
+		EXPECT_EQ(kcapi_cipher_ivsize(p), kcapi_cipher_ivsize(w));
+		EXPECT_EQ(variant->a->ivlen, kcapi_cipher_ivsize(w));
+		break;
+	case CU_AEAD:
+		if (!kcapi_aead_blocksize(p))
+			SKIP(return, "libkcapi reports no sizes: crypto_user (CONFIG_CRYPTO_USER) unavailable");
+		EXPECT_EQ(kcapi_aead_blocksize(p), kcapi_aead_blocksize(w));
+		EXPECT_EQ(kcapi_aead_ivsize(p), kcapi_aead_ivsize(w));
+		EXPECT_EQ(kcapi_aead_authsize(p), kcapi_aead_authsize(w));
+		EXPECT_EQ(variant->a->ivlen, kcapi_aead_ivsize(w));
+		EXPECT_EQ(CU_TAG, kcapi_aead_authsize(w));
+		break;
+	default:
+		if (!kcapi_md_blocksize(p))
+			SKIP(return, "libkcapi reports no sizes: crypto_user (CONFIG_CRYPTO_USER) unavailable");
+		EXPECT_EQ(kcapi_md_blocksize(p), kcapi_md_blocksize(w));
+		EXPECT_EQ(kcapi_md_digestsize(p), kcapi_md_digestsize(w));
+		EXPECT_EQ(variant->a->dlen, kcapi_md_digestsize(w));
+	}
+}
+
 /* ---- live revocation on a keyed socket ----------------------------------- */
 
 FIXTURE(live) {
