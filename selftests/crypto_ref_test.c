@@ -871,9 +871,9 @@ TEST_F_TIMEOUT(slow, unsupported_inner_algorithms, 300)
  */
 TEST(failed_setkey_wipes_the_key)
 {
-	uint8_t key[64], ref[CU_REF_BUF], junk[64];
+	uint8_t key[64], ref[CU_REF_BUF], junk[64], wrong[CU_REF_BUF];
 	struct kcapi_handle *h;
-	key_serial_t id = new_key(kname("wipe"), &A_XTS, key, NULL);
+	key_serial_t id = new_key(kname("wipe"), &A_XTS, key, NULL), other;
 	size_t n = cu_ref_id(ref, id, 0);
 
 	ASSERT_LT(0, id);
@@ -887,11 +887,20 @@ TEST(failed_setkey_wipes_the_key)
 	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
 	EXPECT_EQ(512, one_op(h, &A_XTS, 512));
 	kcapi_cipher_destroy(h);
-	/* a refused valid-looking reference (wrong kind of key) wipes it too */
+	/* a reference with a flipped magic byte (malformed) wipes it too */
 	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
 	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
 	ref[0] ^= 1;
 	EXPECT_EQ(-EINVAL, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	EXPECT_EQ(-ENOKEY, one_op(h, &A_XTS, 512));
+	kcapi_cipher_destroy(h);
+	/* and so does a well-formed reference to the wrong kind of key */
+	ref[0] ^= 1;
+	other = new_key(kname("wipe-cbc"), &A_CBC, key, NULL);
+	ASSERT_LT(0, other);
+	ASSERT_EQ(0, cu_open(&h, &A_XTS, 1));
+	ASSERT_EQ(0, kcapi_cipher_setkey(h, ref, (uint32_t)n));
+	EXPECT_EQ(-EMEDIUMTYPE, kcapi_cipher_setkey(h, wrong, (uint32_t)cu_ref_id(wrong, other, 0)));
 	EXPECT_EQ(-ENOKEY, one_op(h, &A_XTS, 512));
 	kcapi_cipher_destroy(h);
 }
@@ -1543,7 +1552,7 @@ TEST(logon_mirror_by_key_serial)
 	struct kvault_key_publish p;
 	struct kcapi_handle *plain;
 	int fd = vault_fd(), rc, t;
-	key_serial_t id;
+	key_serial_t id, mirror;
 
 	if (!kernel_has_key_serial())
 		SKIP(return, "AF_ALG's ALG_SET_KEY_BY_KEY_SERIAL is Linux 6.2+; this kernel is older");
@@ -1561,13 +1570,19 @@ TEST(logon_mirror_by_key_serial)
 	ASSERT_EQ(32, raw_encrypt(t, iv, 16, pt, 32, c2));
 	EXPECT_EQ(0, memcmp(c1, c2, 32));
 	close(t);
-	/* unpublished: a new setkey by serial fails */
+	/* unpublished: a new setkey by the old mirror's serial fails */
+	mirror = p.mirror_id;
 	ASSERT_EQ(0, publish(fd, KVAULT_IOC_KEY_UNPUBLISH, id, NULL, &p));
 	EXPECT_EQ(0, p.mirror_id);
 	t = raw_alg("cbc(aes)");
 	ASSERT_LE(0, t);
+	rc = setsockopt(t, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &mirror, sizeof(mirror));
+	EXPECT_EQ(-1, rc);
+	EXPECT_TRUE(errno == EKEYREVOKED || errno == ENOKEY)
+		TH_LOG("the unpublished mirror: %s", strerror(errno));
+	/* nor is a vault key's own serial an AF_ALG key */
 	rc = setsockopt(t, SOL_ALG, ALG_SET_KEY_BY_KEY_SERIAL, &id, sizeof(id));
-	EXPECT_NE(0, rc) TH_LOG("a vault key's own serial is no AF_ALG key");
+	EXPECT_NE(0, rc);
 	close(t);
 	kcapi_cipher_destroy(plain);
 	close(fd);
