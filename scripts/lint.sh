@@ -93,7 +93,8 @@ need() {
 # The userspace C files that are linted: the library, kvaultctl, the host
 # unit tests and the guest selftests (not selftests/fuzz/ or selftests/vm/).
 userspace_sources() {
-	ls userspace/lib/*.c userspace/kvaultctl/*.c userspace/tests/*.c selftests/*.c
+	ls userspace/lib/*.c userspace/kvaultctl/*.c userspace/tests/*.c selftests/*.c \
+		selftests/fuzz/*.c selftests/bench/*.c
 }
 
 # --- the checks; each writes its findings to stdout, returns non-zero on any ---
@@ -143,6 +144,12 @@ check_cc_warnings() {
 	rm -rf "$OUT/selftests"	# its makefile does not rebuild when flags change
 	make -C selftests --no-print-directory -k -s -j"$JOBS" TOP="$REPO" \
 		BUILD="$OUT/selftests" KSFT_DIR="$KSFT" LIBKVAULT="$OUT/userspace/lib" >>"$log" 2>&1 || rc=1
+	# the fuzzer and the benchmarks, which make check builds only in guests' runs
+	rm -rf "$OUT/fuzz" "$OUT/bench"
+	make -C selftests/fuzz --no-print-directory -k -s -j"$JOBS" TOP="$REPO" \
+		BUILD="$OUT/fuzz" >>"$log" 2>&1 || rc=1
+	make -C selftests/bench --no-print-directory -k -s -j"$JOBS" TOP="$REPO" \
+		BUILD="$OUT/bench" >>"$log" 2>&1 || rc=1
 	grep -Ev '^  (CC|LD|AR) +/' "$log"
 	return $rc
 }

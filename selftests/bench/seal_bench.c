@@ -245,6 +245,12 @@ static long xfer(int fd, struct cmd *c, uint8_t *rsp, size_t len, size_t *rlen)
 	return (long)be32(rsp + 6);
 }
 
+/* The handle after a response's header; 0 (no such handle) if too short. */
+static uint32_t rsp_handle(const uint8_t *rsp, size_t rlen)
+{
+	return rlen >= 14 ? be32(rsp + 10) : 0;
+}
+
 /*
  * What the tpm2-tools sequence sends, without its processes: CreatePrimary
  * (the SRK template), Load, StartAuthSession (policy, unsalted), PolicyPCR,
@@ -262,7 +268,7 @@ static double raw_unseal(const struct parsed *p, const struct blob *b)
 	uint8_t rsp[4096], nonce[16] = { 1 };
 	uint32_t h[2], primary, obj, sess;
 	struct cmd c;
-	size_t rlen;
+	size_t rlen = 0;
 	double t0 = now();
 	long rc;
 	int fd;
@@ -277,14 +283,14 @@ static double raw_unseal(const struct parsed *p, const struct blob *b)
 	put16(&c, 0); put32(&c, 0);			/* outsideInfo, creationPCR */
 	if ((rc = xfer(fd, &c, rsp, sizeof(rsp), &rlen)))
 		goto fail;
-	primary = be32(rsp + 10);
+	primary = rsp_handle(rsp, rlen);
 	h[0] = primary;
 	start(&c, 0x157, h, 1, 0x40000009);
 	put(&c, b->b + p->priv_off, p->priv_len);
 	put(&c, b->b + p->pub_off, p->pub_len);
 	if ((rc = xfer(fd, &c, rsp, sizeof(rsp), &rlen)))
 		goto fail;
-	obj = be32(rsp + 10);
+	obj = rsp_handle(rsp, rlen);
 	h[0] = h[1] = 0x40000007;	/* TPM_RH_NULL: no salt, no bind */
 	start(&c, 0x176, h, 2, 0);
 	put16(&c, sizeof(nonce)); put(&c, nonce, sizeof(nonce));
@@ -294,7 +300,7 @@ static double raw_unseal(const struct parsed *p, const struct blob *b)
 	put16(&c, 0x000b);
 	if ((rc = xfer(fd, &c, rsp, sizeof(rsp), &rlen)))
 		goto fail;
-	sess = be32(rsp + 10);
+	sess = rsp_handle(rsp, rlen);
 	h[0] = sess;
 	start(&c, 0x17f, h, 1, 0);
 	put16(&c, 0);			/* pcrDigest: the TPM's own */
@@ -393,7 +399,7 @@ int main(int argc, char **argv)
 	/* 2. unseal latency, kvault against tpm2-tools, interleaved */
 	if (parse_blob(b.b, b.len, &p)) {
 		fprintf(stderr, "seal_bench: blob: %s\n", p.err);
-		return 1;
+		exit(1);
 	}
 	tools_scripts(&p, &b);
 	have_pers = !run_capture(out, sizeof(out),
@@ -404,7 +410,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "seal_bench: no persistent SRK: %s\n", out);
 	/* warm-up: one of each */
 	if (tools_unseal(WORK "/primary.sh") < 0)
-		return 1;
+		exit(1);
 	if ((rc = load(fd, &b, "sb-loaded", &lid)))
 		die("load", rc);
 	destroy(fd, lid);
@@ -417,13 +423,13 @@ int main(int argc, char **argv)
 		destroy(fd, lid);
 		t_tools[i] = tools_unseal(WORK "/primary.sh");
 		if (t_tools[i] < 0)
-			return 1;
+			exit(1);
 		t_pers[i] = have_pers ? tools_unseal(WORK "/persistent.sh") : 0;
 		if (t_pers[i] < 0)
-			return 1;
+			exit(1);
 		t_raw[i] = raw_unseal(&p, &b);
 		if (t_raw[i] < 0)
-			return 1;
+			exit(1);
 	}
 	if (have_pers)
 		run_capture(out, sizeof(out), "TPM2TOOLS_TCTI=device:/dev/tpmrm0 "
@@ -499,5 +505,11 @@ int main(int argc, char **argv)
 	}
 	run_capture(out, sizeof(out), "rm -rf " WORK);
 	close(fd);
+	free(t_kv);
+	free(t_tools);
+	free(t_pers);
+	free(t_raw);
+	free(t_seal);
+	free(blobs);
 	return rc ? 1 : 0;
 }

@@ -337,13 +337,17 @@ static int worker_setup(struct worker *w, char *err, size_t len)
 	w->snap = malloc(2 * ARENA_PAGES * g_page);
 	if (!w->tx || !w->rx || !w->snap) {
 		snprintf(err, len, "out of memory");
-		return -ENOMEM;
-	}
-	if ((rc = arena_init(&w->mem.a[0])) || (rc = arena_init(&w->mem.a[1]))) {
+		rc = -ENOMEM;
+	} else if ((rc = arena_init(&w->mem.a[0])) || (rc = arena_init(&w->mem.a[1]))) {
 		snprintf(err, len, "arena: %s", strerror(-rc));
-		return rc;
 	}
-	return 0;
+	if (rc) {
+		free(w->tx);
+		free(w->rx);
+		free(w->snap);
+		w->tx = w->rx = w->snap = NULL;
+	}
+	return rc;
 }
 
 static void worker_teardown(struct worker *w)
@@ -871,18 +875,20 @@ static int replay_run(struct worker *w)
 	uint64_t first = (uint64_t)opt_op > opt_prefix ? (uint64_t)opt_op - opt_prefix : 0;
 	uint64_t op, before;
 	char err[200];
+	int rc = 2;
 
 	if (!in || !out)
-		return 2;
+		goto out;
 	if (w->role != ROLE_PRIV && become(w->role, err, sizeof(err))) {
 		fprintf(stderr, "kvault_fuzz: %s\n", err);
-		return 2;
+		goto out;
 	}
 	if (worker_setup(w, err, sizeof(err))) {
 		fprintf(stderr, "kvault_fuzz: %s\n", err);
-		return 2;
+		goto out;
 	}
 	w->sh->active = 1;
+	rc = 0;
 	for (op = first; op <= (uint64_t)opt_op; op++) {
 		before = w->sh->findings;
 		w->verbose = opt_verbose || op == (uint64_t)opt_op;
@@ -893,10 +899,15 @@ static int replay_run(struct worker *w)
 			printf("%s replay seed %" PRIu64 " worker %u op %lld: %s\n",
 			       found ? "not ok 1 -" : "ok 1 -", opt_seed, w->tid, opt_op,
 			       found ? "the finding reproduces" : "no finding");
-			return found ? 1 : 0;
+			rc = found ? 1 : 0;
+			break;
 		}
 	}
-	return 0;
+	worker_teardown(w);
+out:
+	free(in);
+	free(out);
+	return rc;
 }
 
 static int replay(void)
