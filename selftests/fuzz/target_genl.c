@@ -887,7 +887,9 @@ static void key_get_expect(const struct kwant *k, struct expect *e)
 		return;
 	case KX_LIVE:
 		if (v->revoked) {
+			/* collected key_gc_delay s after its revocation, then not found */
 			expect_set(e, -EKEYREVOKED, ST_HANDLER);
+			expect_add(e, -ENOENT);
 			return;
 		}
 		if (v->quiet && k->exact) {
@@ -972,8 +974,12 @@ static void predict_key_get(struct worker *w, const uint8_t **tb,
 				if (!id || !keyuse_find(w, id, NULL, &k->v, k->name, sizeof(k->name)))
 					continue;
 			}
-			/* there all the dump long: it must be listed, as it is */
-			if (k->v.x == KX_LIVE && k->v.quiet && k->v.id > 0) {
+			/*
+			 * There all the dump long: it must be listed, as it is.
+			 * A revoked key is not: collected key_gc_delay s after
+			 * its revocation, it may go at any time.
+			 */
+			if (k->v.x == KX_LIVE && k->v.quiet && !k->v.revoked && k->v.id > 0) {
 				k->exact = true;
 				x->nwant++;
 			}

@@ -459,6 +459,7 @@ static int outcomes(const struct kslot *s, unsigned int op, uint32_t arg,
 		    struct outc *o)
 {
 	struct kworld wd[4];
+	bool may_expire = false;
 	int n = 0, nw, i;
 
 	switch (s->x) {
@@ -477,11 +478,23 @@ static int outcomes(const struct kslot *s, unsigned int op, uint32_t arg,
 	}
 	nw = worlds(s, t0, t1, wd);
 	for (i = 0; i < nw && n + 2 <= MAX_OUTC; i++) {
+		may_expire |= wd[i].expired;
 		if (wd[i].gone) {
 			n += gone_pair(s, absent_rc, o + n);
 			continue;
 		}
 		o[n].rc = fn(s, op, arg, wd[i], &o[n].ns);
+		n++;
+	}
+	/*
+	 * A revoked or expired key is collected key_gc_delay seconds later
+	 * (security/keys/gc.c), and its .destroy takes it out of the vault:
+	 * from then on it is not found. (An orphan has that outcome already.)
+	 */
+	if (s->x == KX_LIVE && (s->revoked || may_expire) && n < MAX_OUTC) {
+		o[n].rc = gone_rc(s, true, &o[n].ns);
+		if (absent_rc != -ENOENT)
+			o[n].rc = absent_rc;
 		n++;
 	}
 	return n;

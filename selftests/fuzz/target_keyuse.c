@@ -13,6 +13,14 @@
  * replaced by a new generation on the next use; its stale ID stays for
  * stale-ID requests. genl's KEY_GET model reads them too (keyuse_find()).
  *
+ * One thing happens behind the model's back: the keyring core collects a
+ * revoked key key_gc_delay seconds (/proc/sys/kernel/keys/gc_delay, 300
+ * by default) after its revocation (security/keys/gc.c), and its .destroy
+ * takes it out of the vault. From then on keyctl finds no such key
+ * (ENOKEY) and kvault's ID and name lookups none either (ENOENT), so for
+ * a revoked key either answer is right at any time; once seen, the key is
+ * gone for good (u_exec()). A live key is never collected.
+ *
  * pkey oracle (uapi "Using a key"): the keyring core parses the info
  * string (EINVAL), looks the key up (EKEYREVOKED, ENOKEY), checks the
  * sizes against what query reports (EINVAL: the core's rule differs
@@ -231,6 +239,7 @@ struct u_out {
 	char bad[240];
 	long ret;		/* pkey: bytes written */
 	int32_t id;
+	int collected;		/* the answer that says revoked key @id was collected */
 	/* race */
 	unsigned int race_ops, race_bad;
 	char race_what[160];
@@ -416,6 +425,19 @@ static void u_describe(struct worker *w, const void *vin, char *buf, size_t len,
 			      loc_name(in->loc.kind), in->loc.off, in->blen);
 		hexdump(buf, len, off, in->bytes, in->blen, 512);
 	}
+}
+
+/*
+ * A key revoked before this op may have been collected by now (see the
+ * top): @collected (ENOKEY from keyctl, ENOENT from kvault's lookups) is
+ * then right too, and says it was.
+ */
+static void allow_collected(bool revoked, int collected, struct u_out *o)
+{
+	if (!revoked)
+		return;
+	expect_add(&o->ex, collected);
+	o->collected = collected;
 }
 
 /* ---- pkey ----------------------------------------------------------------- */
@@ -745,6 +767,8 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 			return;
 		}
 		pk_predict(in, u, kd, parse, enc, hash, false, 0, 0, 0, &o->ex);
+		if (!parse)
+			allow_collected(u->revoked, -ENOKEY, o);
 		if (o->rc == 0) {
 			uint32_t ops = 0;
 
@@ -852,6 +876,8 @@ static void u_pkey(struct worker *w, struct u_in *in, struct u_out *o)
 		memset(work + out_len, 0, sizeof(work) - out_len);
 	pk_predict(in, u, kd, parse, enc, hash, !old_ok || !new_ok, ver, in_len, out_len,
 		   &o->ex);
+	if (!parse)
+		allow_collected(u->revoked, -ENOKEY, o);
 	if (in->op == U_VERIFY && expect_has(&o->ex, 0) && (mutated || !valid_ct)) {
 		/* the signature or data changed: only the crypto can refuse it */
 		o->ex.v[o->ex.n - 1] = -EBADMSG;
@@ -1062,6 +1088,7 @@ static void u_publish(struct worker *w, struct u_in *in, struct u_out *o)
 			u->mirror_id = 0;
 	} else if (u->revoked) {
 		expect_set(&o->ex, -EKEYREVOKED, ST_HANDLER);
+		allow_collected(true, -ENOENT, o);
 	} else if (!(kd->usage & KVAULT_USAGE_CRYPTO_API)) {
 		expect_set(&o->ex, -EKEYREJECTED, ST_HANDLER);
 	} else if (u->state != KVAULT_KEY_STATE_ENABLED) {
@@ -1155,7 +1182,7 @@ static void u_life(struct worker *w, struct u_in *in, struct u_out *o)
 	struct ukey *u = &uk[in->kind];
 	struct kvault_key_op op;
 	int32_t mid;
-	bool mirror_dies = false;
+	bool mirror_dies = false, was_revoked;
 	int want = 0;
 
 	o->id = uk_key(w, in->kind);
@@ -1164,6 +1191,7 @@ static void u_life(struct worker *w, struct u_in *in, struct u_out *o)
 		return;
 	}
 	mid = u->mirror_id;
+	was_revoked = u->revoked;
 	switch (in->sub) {
 	case L_ROTATE:
 		want = u->revoked ? -EKEYREVOKED :
@@ -1221,6 +1249,7 @@ static void u_life(struct worker *w, struct u_in *in, struct u_out *o)
 		break;
 	}
 	expect_set(&o->ex, want, ST_HANDLER);
+	allow_collected(was_revoked, in->sub == L_REVOKE ? -ENOKEY : -ENOENT, o);
 	if (o->rc != want)
 		return;
 	if (mid > 0)
@@ -1410,6 +1439,10 @@ static void u_exec(struct worker *w, void *vin, void *vout)
 		u_pkey(w, in, o);
 		break;
 	}
+	/* the revoked key was collected: its next use makes a new one */
+	if (o->collected && o->rc == o->collected && !o->indeterminate &&
+	    uk[in->kind].id == o->id)
+		uk_gone(&uk[in->kind]);
 }
 
 static void u_check(struct worker *w, const void *vin, const void *vout,
