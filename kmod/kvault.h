@@ -354,9 +354,6 @@ enum kvault_fit_class {
 	KVAULT_FIT_HMAC_SHA512,		/* hmac-sha512, secret-N */
 };
 
-/* The longest setkey an skcipher instance passes to kvault_bind(). */
-#define KVAULT_KEY_REF_SETKEY_MAX	4096
-
 struct kvault_fit {
 	u8 class;			/* enum kvault_fit_class */
 	u8 tail;			/* non-secret bytes after the reference */
