@@ -1976,6 +1976,18 @@ TEST_F(pub, bad_pointers_change_nothing)
 	p = pub_arg(self->buf, self->id, NULL);
 	ASSERT_EQ(0, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, p));
 	EXPECT_EQ(mirror, p->mirror_id);
+	/*
+	 * Read-only and malformed (both an ID and a name): EINVAL, which the
+	 * uapi puts before the write-back's EFAULT (the fuzzer found EFAULT)
+	 */
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ | PROT_WRITE));
+	p = pub_arg(self->buf, self->id, NULL);
+	snprintf(p->name, sizeof(p->name), "%s", self->name);
+	memcpy(ro, p, sizeof(*p));
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ));
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, KVAULT_IOC_KEY_PUBLISH, ro));
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, KVAULT_IOC_KEY_UNPUBLISH, ro));
+	EXPECT_EQ(1, live_mirror(self->ring, self->id, self->name));
 	munmap(map, 3 * page);
 }
 
