@@ -11,12 +11,13 @@ export DEBIAN_FRONTEND=noninteractive
 
 # libclang-rt-14-dev: clang's own sanitizer headers, which the clang
 # analyzer needs for userspace/tests/lsan_exit.c (gcc's are not on its path).
+# jq and python3: the guest tests check kvaultctl's --json output with them.
 PKGS="build-essential pkg-config qemu-system-x86 swtpm swtpm-tools
 linux-headers-amd64 busybox-static keyutils libkeyutils-dev libkcapi-dev
 kcapi-tools libnl-3-dev libnl-genl-3-dev tpm2-tools dmsetup libdevmapper-dev dkms
 linux-source-6.1 sparse cpio xz-utils kmod openssl util-linux
 flex bison bc libelf-dev libssl-dev clang clang-tidy cppcheck
-libclang-rt-14-dev"
+libclang-rt-14-dev jq python3"
 
 # True when every package named in $* is installed.
 all_installed() {
