@@ -17,10 +17,10 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/kvault.h
 # Extra kbuild arguments for `make module`, e.g. KBUILD_EXTRA='C=2' (sparse).
 KBUILD_EXTRA ?=
 
-.PHONY: all module userspace selftests deps check check-unit demo \
+.PHONY: all module test-module userspace selftests deps check check-unit demo \
 	dkms-install dkms-uninstall clean fuzz install
 
-all: module userspace selftests
+all: module test-module userspace selftests
 
 # Kbuild writes its objects next to the sources, so build from a copy per
 # kernel: the tree stays clean and two kernels never share objects.
@@ -30,6 +30,20 @@ module:
 	@cp -u --parents $(KMOD_SRC) $(KMOD_OUT)/
 	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=1 $(KBUILD_EXTRA) modules
 	@echo "built $(KMOD_OUT)/kvault.ko"
+
+# The test-only kvault_kernel_user.ko (selftests/kernel-user/), which
+# crypto_ref_test loads to use the templates from kernel code, for the same
+# kernel into build/selftests/kmod/<release>; never installed.
+TEST_KMOD_OUT = $(BUILD)/selftests/kmod/$(KREL)
+TEST_KMOD_SRC := selftests/kernel-user/Kbuild selftests/kernel-user/kvault_kernel_user.c
+
+test-module:
+	@test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
+	@mkdir -p $(TEST_KMOD_OUT)/uapi/linux
+	@cp -u $(TEST_KMOD_SRC) $(TEST_KMOD_OUT)/
+	@cp -u uapi/linux/kvault.h $(TEST_KMOD_OUT)/uapi/linux/
+	$(MAKE) -C $(KDIR) M=$(TEST_KMOD_OUT) W=1 $(KBUILD_EXTRA) modules
+	@echo "built $(TEST_KMOD_OUT)/kvault_kernel_user.ko"
 
 $(KSFT_DIR)/kselftest_harness.h:
 	@echo "the kselftest harness is not in $(KSFT_DIR); run 'make deps' first" >&2; exit 1

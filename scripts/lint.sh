@@ -51,9 +51,9 @@ kernels() {
 	done
 }
 
-# Build the module for both kernels through the top Makefile's `module`
-# target, each into a fresh $OUT/$1/<release> (so every file is compiled
-# again and warns again). With extra kbuild arguments $2, that build is only
+# Build the module and the test module for both kernels through the top
+# Makefile's `module test-module`, each into a fresh $OUT/$1/<release> (so
+# every file is compiled again and warns again). With extra kbuild arguments $2, that build is only
 # the ground for a second one with them, whose output then is the check's
 # alone (C=2 runs sparse on every file, the compiler on none). The lines of
 # the output that `grep "${@:3}"` selects are findings; a failed build is
@@ -77,10 +77,12 @@ kbuild_both() {
 	return $rc
 }
 
-# `make module` for kernel $1 into $2 with extra kbuild arguments $3.
+# `make module test-module` for kernel $1 into $2 (the test module into
+# $2/kernel-user) with extra kbuild arguments $3.
 kmodule() {
-	make -C "$REPO" --no-print-directory module KDIR="/usr/src/linux-headers-$1" \
-		KMOD_OUT="$2" KBUILD_EXTRA="$3" 2>&1
+	make -C "$REPO" --no-print-directory module test-module \
+		KDIR="/usr/src/linux-headers-$1" KMOD_OUT="$2" \
+		TEST_KMOD_OUT="$2/kernel-user" KBUILD_EXTRA="$3" 2>&1
 }
 
 need() {
@@ -106,7 +108,7 @@ userspace_sources() {
 check_checkpatch() {
 	local f ignore rc=0
 	[ -x "$CHECKPATCH" ] || { echo "no $CHECKPATCH; run 'make deps'"; return 1; }
-	for f in kmod/* uapi/linux/kvault.h; do
+	for f in kmod/* uapi/linux/kvault.h selftests/kernel-user/*.c; do
 		case $f in
 		kmod/compat.h) ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
 		uapi/*) ignore=BIT_MACRO ;;

@@ -71,9 +71,11 @@ run_logged() {
 }
 
 # build_module KREL KDIR [MAKE-VAR=VALUE...]: kvault.ko at W=1 into
-# build/kmod/KREL.
+# build/kmod/KREL, and the test-only kvault_kernel_user.ko that
+# crypto_ref_test loads into build/selftests/kmod/KREL.
 build_module() {
-	run_logged "build-$1.log" "module build for $1" make -s KDIR="$2" "${@:3}" module
+	run_logged "build-$1.log" "module build for $1" \
+		make -s KDIR="$2" "${@:3}" module test-module
 }
 
 # warning_free WHAT LOG...: a result line for "the builds in LOG... have no

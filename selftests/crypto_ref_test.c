@@ -11,7 +11,8 @@
  * minimum version); usage accounting per consumer kind and the transform
  * count; the logon mirror (KVAULT_IOC_KEY_PUBLISH, _UNPUBLISH), and each
  * hostile argument to them refused with the uapi's errno: no mirror is
- * left by a refused PUBLISH, none removed by a refused UNPUBLISH.
+ * left by a refused PUBLISH, none removed by a refused UNPUBLISH; and the
+ * templates used from kernel code (kernel-user/kvault_kernel_user.ko).
  *
  * Random lengths come from a seeded generator: the seed is printed, and
  * KVAULT_SEED=N replays it. Needs the module loaded; turns
@@ -19,6 +20,9 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -29,6 +33,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/if_alg.h>
@@ -519,6 +524,220 @@ TEST_F(aead_empty, tag_only)
 	EXPECT_EQ((long)(first + SAME_MAX + CU_TAG),
 		  cu_run(self->s.kv, a, 1, iv, aad, first, in, SAME_MAX, big,
 			 first + SAME_MAX + CU_TAG));
+}
+
+/* ---- other kernel code: the crypto API from a kernel module -------------- */
+
+/*
+ * selftests/kernel-user/kvault_kernel_user.ko (`make test-module`, built
+ * into kmod/<release>/ next to this binary) allocates kvault(ALG) through
+ * the crypto API, sets a reference and runs one request on a fixed input,
+ * when its "run" parameter is written; see its header.
+ */
+#define KU_MOD "kvault_kernel_user"
+#define KU_PARAMS "/sys/module/" KU_MOD "/parameters/"
+#define KU_LEN 64
+#define KU_AAD 16
+
+static int ku_load(char *path, size_t len)
+{
+	char self[PATH_MAX], *slash;
+	struct utsname u;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int fd, rc;
+
+	if (n < 0 || uname(&u))
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	if ((size_t)snprintf(path, len, "%s/kmod/%s/%s.ko", self, u.release,
+			     KU_MOD) >= len)
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+static int ku_unload(void)
+{
+	return syscall(SYS_delete_module, KU_MOD, O_NONBLOCK) ? -errno : 0;
+}
+
+/* Write a command to the module's "run": 0 or the errno it returned. */
+static int ku_cmd(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+	int fd, rc = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fd = open(KU_PARAMS "run", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* The module's last result ("out", hex) into @out: its length, or -errno. */
+static long ku_result(uint8_t *out, size_t max)
+{
+	char hex[512];
+	int fd = open(KU_PARAMS "out", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, hex, sizeof(hex) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\0'))
+		n--;
+	hex[n] = '\0';
+	if (n % 2 || (size_t)n / 2 > max || hex_decode(hex, out, (size_t)n / 2))
+		return -EBADMSG;
+	return n / 2;
+}
+
+FIXTURE(kernel_user) {
+	FIXTURE_DATA(same) s;
+	char ko[PATH_MAX];
+};
+
+FIXTURE_VARIANT(kernel_user) {
+	const struct cu_alg *a;
+	const char *api;		/* the module's CLASS */
+};
+
+FIXTURE_VARIANT_ADD(kernel_user, cbc_aes256_skcipher) { .a = &A_CBC, .api = "skcipher" };
+FIXTURE_VARIANT_ADD(kernel_user, xts_aes512_skcipher) { .a = &A_XTS, .api = "skcipher" };
+FIXTURE_VARIANT_ADD(kernel_user, gcm_aes256_aead) { .a = &A_GCM, .api = "aead" };
+FIXTURE_VARIANT_ADD(kernel_user, hmac_sha256_shash) { .a = &A_HS256, .api = "shash" };
+FIXTURE_VARIANT_ADD(kernel_user, hmac_sha512_ahash) { .a = &A_HS512, .api = "ahash" };
+
+FIXTURE_SETUP(kernel_user)
+{
+	int rc;
+
+	same_open(_metadata, &self->s, variant->a, 0);
+	if (_metadata->skip)
+		return;
+	rc = ku_load(self->ko, sizeof(self->ko));
+	ASSERT_EQ(0, rc) TH_LOG("loading %s: %s (make test-module builds it)",
+				self->ko, strerror(-rc));
+}
+
+FIXTURE_TEARDOWN(kernel_user)
+{
+	if (_metadata->skip)
+		return;
+	ku_cmd("free");
+	EXPECT_EQ(0, ku_unload());
+	same_close(_metadata, &self->s, variant->a);
+}
+
+/*
+ * What the plain algorithm, keyed with the key's bytes, makes of the
+ * module's fixed input (into @out, 128 bytes): its length.
+ */
+static long ku_expected(struct kcapi_handle *plain, const struct cu_alg *a,
+			uint8_t *out)
+{
+	uint8_t in[KU_LEN], aad[KU_AAD], iv[16] = { 0 };
+	size_t i;
+
+	for (i = 0; i < KU_LEN; i++)
+		in[i] = (uint8_t)i;
+	for (i = 0; i < KU_AAD; i++)
+		aad[i] = (uint8_t)(0x80 + i);
+	switch (a->cls) {
+	case CU_SKCIPHER:
+		return cu_run(plain, a, 1, iv, NULL, 0, in, KU_LEN, out, KU_LEN);
+	case CU_AEAD:
+		return cu_run(plain, a, 1, iv, aad, KU_AAD, in, KU_LEN, out,
+			      KU_AAD + KU_LEN + CU_TAG);
+	default:
+		return cu_run(plain, a, 1, iv, NULL, 0, in, KU_LEN, out, a->dlen);
+	}
+}
+
+/*
+ * Kernel code that sets a reference gets the plain algorithm's output, its
+ * requests count as another kernel user's (not AF_ALG's), its transform is
+ * counted while it lives, and revocation stops it at the next request.
+ */
+TEST_F(kernel_user, same_as_plain_counted_and_revoked)
+{
+	const struct cu_alg *a = variant->a;
+	uint8_t want[128], got[128];
+	struct cu_usage u0, u;
+	long n;
+
+	if (_metadata->skip)
+		return;
+	n = ku_expected(self->s.plain, a, want);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, cu_usage_get(self->s.id, &u0));
+
+	ASSERT_EQ(0, ku_cmd("%s %s %d", variant->api, a->name, self->s.id));
+	ASSERT_EQ(n, ku_result(got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(want, got, (size_t)n));
+	ASSERT_EQ(0, cu_usage_get(self->s.id, &u));
+	EXPECT_EQ(u0.ops[KVAULT_CONSUMER_KERNEL] + 1, u.ops[KVAULT_CONSUMER_KERNEL]);
+	EXPECT_EQ(u0.bytes[KVAULT_CONSUMER_KERNEL] + KU_LEN, u.bytes[KVAULT_CONSUMER_KERNEL]);
+	EXPECT_EQ(u0.ops[KVAULT_CONSUMER_AF_ALG], u.ops[KVAULT_CONSUMER_AF_ALG]);
+	EXPECT_EQ(u0.transforms + 1, u.transforms);
+
+	ASSERT_EQ(0, ku_cmd("again"));
+	ASSERT_EQ(n, ku_result(got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(want, got, (size_t)n));
+
+	ASSERT_EQ(0, kt_keyctl(KEYCTL_REVOKE, (unsigned long)self->s.id, 0, 0, 0));
+	EXPECT_EQ(-EKEYREVOKED, ku_cmd("again"));
+	EXPECT_EQ(0, ku_cmd("free"));
+}
+
+/* A kernel user's setkey is refused as AF_ALG's is, with the same errno. */
+TEST_F(kernel_user, refused_as_af_alg_is)
+{
+	const struct cu_alg *a = variant->a;
+	const struct cu_alg *other = a->cls == CU_HASH ? &A_CBC : &A_HS256;
+	static const uint8_t tail[4];
+	struct kcapi_handle *h = NULL;
+	uint8_t mat[128];
+	key_serial_t id;
+	int rc;
+
+	if (_metadata->skip)
+		return;
+	/* no such key; no such version; a key of another algorithm */
+	rc = open_ref(&h, a, 0x7ffffff0, 0, tail);
+	EXPECT_NE(0, rc);
+	EXPECT_EQ(rc, ku_cmd("%s %s %d", variant->api, a->name, 0x7ffffff0));
+	rc = open_ref(&h, a, self->s.id, 99, tail);
+	EXPECT_NE(0, rc);
+	EXPECT_EQ(rc, ku_cmd("%s %s %d 99", variant->api, a->name, self->s.id));
+	id = new_key(kname("ku-other"), other, mat, NULL);
+	ASSERT_LT(0, id);
+	rc = open_ref(&h, a, id, 0, tail);
+	EXPECT_NE(0, rc);
+	EXPECT_EQ(rc, ku_cmd("%s %s %d", variant->api, a->name, id));
+	/* and a key without crypto-api usage */
+	id = new_key(kname("ku-usage"), a, mat, a->cls == CU_HASH ? "sign" : "encrypt");
+	ASSERT_LT(0, id);
+	rc = open_ref(&h, a, id, 0, tail);
+	EXPECT_EQ(-EKEYREJECTED, rc);
+	EXPECT_EQ(rc, ku_cmd("%s %s %d", variant->api, a->name, id));
+	EXPECT_EQ(-ENOENT, ku_cmd("again"));	/* nothing was kept */
 }
 
 /* ---- setkey: permissions, forged and stale references, usage, fit ------- */
