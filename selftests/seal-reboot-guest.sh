@@ -18,7 +18,8 @@
 #           are intact.
 #
 # usage: seal-reboot-guest.sh 1|2|3 KVAULT_KO KVAULTCTL_DIR SELFTEST_DIR
-# (SELFTEST_DIR has pkey_tool: keyctl(1) cannot decrypt with AES-GCM keys)
+# (SELFTEST_DIR has pkey_tool, which encrypts and decrypts with an AES key
+# through keyctl(KEYCTL_PKEY_*) with each direction's own size; see pkey_tool.c)
 # Writes "ok - ..." / "not ok - ..." lines (numbered by the host) to
 # $KVAULT_RESULTS/reboot.res; details to stdout (guest.log).
 set -u
