@@ -4,10 +4,11 @@
 # the debug kernel (scripts/build-debug-kernel.sh: linux-source-6.1 with
 # KASAN, UBSAN, kmemleak, lockdep, debugobjects and fault injection), builds
 # kvault.ko against it at W=1 with KVAULT_SELFTEST=1 (wipes verified), and
-# boots it in QEMU three times: the selftest suite with a TPM, the suite
-# without one, and selftests/fault-injection.sh (failslab + fail_page_alloc
-# aimed at kvault). Each boot ends with a
-# kmemleak scan (selftests/vm/debug-guest.sh). Fails on any failed test, a
+# boots it in QEMU five times: the selftest suite with a TPM, the suite
+# without one, selftests/fault-injection.sh (failslab + fail_page_alloc
+# aimed at kvault), and selftests/crypto-volume.sh's two boots (dm-crypt
+# volumes keyed by reference). Each boot ends with a kmemleak scan
+# (selftests/vm/debug-guest.sh). Fails on any failed test, a
 # leak, a guest that did not finish, or a kernel report in dmesg. Ends with
 # the line "N passed, N failed". Results: build/results-debug/.
 # Environment: BOOT_TIMEOUT (seconds per boot, default 1800), and
@@ -56,5 +57,12 @@ say "== guest: $krel (debug)"
 debug_boot tpm "$top/selftests/run-suite.sh" tpm "${suite_args[@]}"
 debug_boot notpm "$top/selftests/run-suite.sh" notpm "${suite_args[@]}"
 debug_boot faultinject "$top/selftests/fault-injection.sh" "${suite_args[@]}"
+
+# dm-crypt volumes keyed by reference (two boots: revocation under I/O, key
+# wipe, the mirror, load-all after a reboot), with a kmemleak scan after each
+say "== dm-crypt volumes on $krel (debug)"
+counted "crypto volume $krel" "$results/crypto-volume-$krel.tap" selftests/crypto-volume.sh \
+	--kernel "$krel" --kernel-image "$bzimage" --machine q35 --kmemleak --timeout 1500 \
+	--ko "$ko" --ctl "$build/userspace" --out "$results/crypto-volume-$krel"
 
 summary

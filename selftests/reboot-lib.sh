@@ -22,16 +22,25 @@ reboot_setup() {
 		{ echo "Bail out! mkfs.ext4 failed"; exit 1; }
 }
 
+# Extra run-guest.sh options for every boot (e.g. the debug kernel's
+# --kernel-image and --machine), and REBOOT_KMEMLEAK=1 to run the guest
+# command under vm/debug-guest.sh with its kmemleak verdict as a TAP line.
+REBOOT_GUEST_OPTS=()
+REBOOT_KMEMLEAK=
+
 # reboot_boot OUT BOOT KVER TIMEOUT RESFILE GUEST-COMMAND...: boot BOOT of
 # KVER with OUT's TPM state and disk, running GUEST-COMMAND, which writes
 # its result lines to $KVAULT_RESULTS/RESFILE.
 reboot_boot() {
 	local out=$1 boot=$2 kver=$3 timeout=$4 res=$5 o rc r status rest
+	local here wrap=()
 	shift 5
 	o=$out/boot$boot
-	"$(dirname "${BASH_SOURCE[0]}")/vm/run-guest.sh" --kernel "$kver" --tpm \
+	here=$(dirname "${BASH_SOURCE[0]}")
+	[ -z "$REBOOT_KMEMLEAK" ] || wrap=("$(cd "$here" && pwd)/vm/debug-guest.sh")
+	"$here/vm/run-guest.sh" --kernel "$kver" "${REBOOT_GUEST_OPTS[@]}" --tpm \
 		--tpm-state "$out/tpmstate" --disk "$out/store.img" --out "$o" \
-		--timeout "$timeout" --quiet -- "$@" >"$o.log" 2>&1
+		--timeout "$timeout" --quiet -- "${wrap[@]}" "$@" >"$o.log" 2>&1
 	rc=$?
 	if [ -f "$o/$res" ]; then
 		while read -r status rest; do
@@ -46,10 +55,16 @@ reboot_boot() {
 		sed 's/^/# /' "$o/guest.log" 2>/dev/null | tail -n 30
 		tail -n 20 "$o/console.log" 2>/dev/null | sed 's/^/# console: /'
 	fi
-	"$(dirname "${BASH_SOURCE[0]}")/vm/dmesg-check.sh" "$o/dmesg.txt" >"$o/dmesg-reports.txt" 2>&1
+	"$here/vm/dmesg-check.sh" "$o/dmesg.txt" >"$o/dmesg-reports.txt" 2>&1
 	r=$?
 	tap "$r" "boot $boot: no kernel reports in dmesg"
 	[ "$r" -eq 0 ] || sed 's/^/# /' "$o/dmesg-reports.txt" | head -n 20
+	if [ -n "$REBOOT_KMEMLEAK" ]; then
+		grep -q '^ok 1 ' "$o/kmemleak.tap" 2>/dev/null
+		r=$?
+		tap "$r" "boot $boot: kmemleak: no new suspected leaks"
+		[ "$r" -eq 0 ] || head -n 40 "$o/kmemleak.txt" 2>/dev/null | sed 's/^/# /'
+	fi
 	grep -q '^not ok' "$o/$res" 2>/dev/null && sed 's/^/# /' "$o/guest.log" | tail -n 60
 	return 0
 }
