@@ -512,7 +512,9 @@ struct kvault_key_op {
  *                caller's credentials, as keyctl does, with the key's own
  *                permission mask and possession through the caller's
  *                keyrings (setkey runs in the caller's context: the
- *                AF_ALG process's setsockopt, dmsetup's table load)
+ *                AF_ALG process's setsockopt, dmsetup's table load, the
+ *                task a kernel user calls setkey in; a kernel thread
+ *                holds only what its own credentials can search)
  *   EKEYREVOKED, EKEYEXPIRED
  *                revoked (or invalidated), expired
  *   EKEYREJECTED the key's usage lacks KVAULT_USAGE_CRYPTO_API
