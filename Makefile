@@ -14,6 +14,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 KREL = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KMOD_OUT = $(BUILD)/kmod/$(KREL)
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) uapi/linux/kvault.h
+# The first recipe line of the module targets: fail early without headers.
+NEED_KREL = @test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
 # Extra kbuild arguments for `make module`, e.g. KBUILD_EXTRA='C=2' (sparse).
 KBUILD_EXTRA ?=
 
@@ -25,7 +27,7 @@ all: module test-module userspace selftests
 # Kbuild writes its objects next to the sources, so build from a copy per
 # kernel: the tree stays clean and two kernels never share objects.
 module:
-	@test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
+	$(NEED_KREL)
 	@mkdir -p $(KMOD_OUT)
 	@cp -u --parents $(KMOD_SRC) $(KMOD_OUT)/
 	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=1 $(KBUILD_EXTRA) modules
@@ -38,7 +40,7 @@ TEST_KMOD_OUT = $(BUILD)/selftests/kmod/$(KREL)
 TEST_KMOD_SRC := selftests/kernel-user/Kbuild selftests/kernel-user/kvault_kernel_user.c
 
 test-module:
-	@test -n "$(KREL)" || { echo "no kernel headers at KDIR='$(KDIR)'; run 'make deps' or set KDIR" >&2; exit 1; }
+	$(NEED_KREL)
 	@mkdir -p $(TEST_KMOD_OUT)/uapi/linux
 	@cp -u $(TEST_KMOD_SRC) $(TEST_KMOD_OUT)/
 	@cp -u uapi/linux/kvault.h $(TEST_KMOD_OUT)/uapi/linux/

@@ -77,7 +77,6 @@ static int ku_alloc(enum ku_class cls, const char *alg, const u8 *ref,
 		    unsigned int len)
 {
 	char name[CRYPTO_MAX_ALG_NAME];
-	struct crypto_tfm *base;
 	int rc;
 
 	if (snprintf(name, sizeof(name), "kvault(%s)", alg) >= sizeof(name))
@@ -85,27 +84,23 @@ static int ku_alloc(enum ku_class cls, const char *alg, const u8 *ref,
 	switch (cls) {
 	case KU_SKCIPHER:
 		ku_tfm.skcipher = crypto_alloc_skcipher(name, 0, 0);
-		base = IS_ERR(ku_tfm.skcipher) ? ERR_CAST(ku_tfm.skcipher) :
-			crypto_skcipher_tfm(ku_tfm.skcipher);
+		rc = PTR_ERR_OR_ZERO(ku_tfm.skcipher);
 		break;
 	case KU_AEAD:
 		ku_tfm.aead = crypto_alloc_aead(name, 0, 0);
-		base = IS_ERR(ku_tfm.aead) ? ERR_CAST(ku_tfm.aead) :
-			crypto_aead_tfm(ku_tfm.aead);
+		rc = PTR_ERR_OR_ZERO(ku_tfm.aead);
 		break;
 	case KU_SHASH:
 		ku_tfm.shash = crypto_alloc_shash(name, 0, 0);
-		base = IS_ERR(ku_tfm.shash) ? ERR_CAST(ku_tfm.shash) :
-			crypto_shash_tfm(ku_tfm.shash);
+		rc = PTR_ERR_OR_ZERO(ku_tfm.shash);
 		break;
 	default:
 		ku_tfm.ahash = crypto_alloc_ahash(name, 0, 0);
-		base = IS_ERR(ku_tfm.ahash) ? ERR_CAST(ku_tfm.ahash) :
-			crypto_ahash_tfm(ku_tfm.ahash);
+		rc = PTR_ERR_OR_ZERO(ku_tfm.ahash);
 		break;
 	}
-	if (IS_ERR(base))
-		return PTR_ERR(base);
+	if (rc)
+		return rc;
 	ku_class = cls;
 
 	switch (cls) {
@@ -137,7 +132,6 @@ static int ku_process(u8 *buf, u8 **out, unsigned int *outlen)
 		buf[i] = 0x80 + i;
 	for (i = 0; i < KU_LEN; i++)
 		buf[KU_AAD + i] = i;
-	sg_init_one(&sg, buf, KU_BUF);
 
 	switch (ku_class) {
 	case KU_SKCIPHER: {
@@ -162,6 +156,7 @@ static int ku_process(u8 *buf, u8 **out, unsigned int *outlen)
 		req = aead_request_alloc(ku_tfm.aead, GFP_KERNEL);
 		if (!req)
 			return -ENOMEM;
+		sg_init_one(&sg, buf, KU_BUF);
 		aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
 					  crypto_req_done, &wait);
 		aead_request_set_ad(req, KU_AAD);
@@ -233,6 +228,7 @@ static int ku_run(const char *val, const struct kernel_param *kp)
 	u8 *buf, *out;
 	int n, rc;
 
+	ku_out[0] = '\0';
 	if (sysfs_streq(val, "free")) {
 		ku_free();
 		return 0;
@@ -249,7 +245,6 @@ static int ku_run(const char *val, const struct kernel_param *kp)
 			return rc;
 		}
 	}
-	ku_out[0] = '\0';
 	buf = kzalloc(KU_BUF + HASH_MAX_DIGESTSIZE, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
